@@ -1,0 +1,26 @@
+package localserver
+
+import (
+	"context"
+	"time"
+
+	"eportal/internal/apigw"
+	"eportal/internal/dynamo"
+	"eportal/internal/readapi"
+)
+
+// Function is one Lambda function's handler as the local server mounts it.
+type Function interface {
+	Handle(ctx context.Context, req apigw.Request) (apigw.Response, error)
+	// Routes returns the route keys ("GET /articles/{slug}") it serves.
+	Routes() []string
+}
+
+// Functions returns the handler of every function in template.yaml, keyed by
+// logical id, wired to store. A function added to the template is added here
+// too; TestTemplateRoutesHaveHandlers fails until it is.
+func Functions(store *dynamo.Store, now func() time.Time) map[string]Function {
+	return map[string]Function{
+		"ReadFunction": readapi.New(store, readapi.WithClock(now)),
+	}
+}

@@ -1,0 +1,151 @@
+package localserver_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"eportal/infra/ddblocal"
+	"eportal/infra/demo"
+	"eportal/infra/localserver"
+	"eportal/infra/tables"
+	"eportal/infra/template"
+	"eportal/internal/cursor"
+	"eportal/internal/dynamo"
+)
+
+func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+
+func mustTemplate(t *testing.T) *template.Template {
+	t.Helper()
+	path, err := template.Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, err := template.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tmpl
+}
+
+// TestTemplateRoutesHaveHandlers holds template.yaml and the handlers to each
+// other: every route of a function is served by that function's handler, and
+// every route a handler serves is declared for it in the template.
+func TestTemplateRoutesHaveHandlers(t *testing.T) {
+	tmpl := mustTemplate(t)
+	fns := localserver.Functions(nil, time.Now)
+	declared := map[string][]string{}
+	for _, r := range tmpl.Routes() {
+		declared[r.Function] = append(declared[r.Function], r.RouteKey())
+	}
+	for _, id := range tmpl.Functions() {
+		if _, ok := fns[id]; !ok {
+			t.Errorf("function %s in template.yaml has no handler in localserver.Functions", id)
+		}
+	}
+	for id, fn := range fns {
+		got := fn.Routes()
+		want := declared[id]
+		sort.Strings(got)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: handler serves %v; template declares %v", id, got, want)
+		}
+	}
+	if len(declared) == 0 {
+		t.Fatal("template.yaml declares no routes")
+	}
+}
+
+func mustServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := tables.MustCreate(t, db)
+	codec, _ := cursor.New([]byte("local server test secret, 32 b!!"))
+	store := dynamo.New(db, table, codec)
+	if _, err := demo.Load(context.Background(), store, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := localserver.New(mustTemplate(t).Routes(), localserver.Functions(store, time.Now),
+		[]string{"http://localhost:5173"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+func TestServesTemplateRoutes(t *testing.T) {
+	ts := mustServer(t)
+	const slug = "day-manh-thuc-hien-cung-cap-thong-tin-phuc-vu-cong-tac-tuyen-truyen-mieng-cua-dang"
+	tests := []struct {
+		method, path string
+		status       int
+		contains     string
+	}{
+		{"GET", "/articles/" + slug, 200, `"displayTime":"14:20 | 17/11/2020"`},
+		{"GET", "/articles?limit=5", 200, slug},
+		{"GET", "/articles?category=tin-tuc-su-kien", 200, slug},
+		{"GET", "/articles?category=khoa-xix", 200, `"items":[]`},
+		{"GET", "/categories", 200, `"name":"Khóa XIX"`},
+		{"GET", "/links", 200, `"url":"https://chinhphu.vn"`},
+		{"GET", "/articles/kh%C3%B3a", 404, `"not_found"`},
+		{"GET", "/articles?limit=500", 400, `"invalid"`},
+		{"GET", "/nowhere", 404, `"Not Found"`},
+		{"POST", "/articles", 404, `"Not Found"`},
+		{"GET", "/articles/a/b", 404, `"Not Found"`},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(tt.method, ts.URL+tt.path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.contains) {
+			t.Errorf("%s %s = %d %.200s; want %d containing %s", tt.method, tt.path, resp.StatusCode, body, tt.status, tt.contains)
+		}
+		if tt.status == 200 && !json.Valid(body) {
+			t.Errorf("%s %s: body is not JSON", tt.method, tt.path)
+		}
+	}
+}
+
+func TestCORSPreflight(t *testing.T) {
+	ts := mustServer(t)
+	req, _ := http.NewRequest("OPTIONS", ts.URL+"/articles", nil)
+	req.Header.Set("Origin", "http://localhost:5173")
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "http://localhost:5173" {
+		t.Errorf("preflight = %d %v; want 204 allowing the origin", resp.StatusCode, resp.Header)
+	}
+	req.Header.Set("Origin", "https://evil.example")
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight from a foreign origin allowed: %v", resp.Header)
+	}
+}

@@ -1,0 +1,75 @@
+// Package tables creates eportal's DynamoDB table from its one definition in
+// template.yaml, for the local stack and for tests (a fresh table per test).
+package tables
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"eportal/infra/template"
+)
+
+// Create creates table name from template.yaml's Table resource and turns on
+// its TTL attribute. It reports false, and changes nothing, when the table
+// already exists.
+func Create(ctx context.Context, db *dynamodb.Client, name string) (bool, error) {
+	path, err := template.Find()
+	if err != nil {
+		return false, err
+	}
+	tmpl, err := template.Load(path)
+	if err != nil {
+		return false, err
+	}
+	in, err := tmpl.TableInput(name)
+	if err != nil {
+		return false, err
+	}
+	_, err = db.CreateTable(ctx, in)
+	var inUse *types.ResourceInUseException
+	if errors.As(err, &inUse) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("create table %s: %w", name, err)
+	}
+	if err := dynamodb.NewTableExistsWaiter(db).Wait(ctx, &dynamodb.DescribeTableInput{TableName: &name}, time.Minute); err != nil {
+		return false, fmt.Errorf("wait for table %s: %w", name, err)
+	}
+	if ttl := tmpl.TTLAttribute(); ttl != "" {
+		_, err = db.UpdateTimeToLive(ctx, &dynamodb.UpdateTimeToLiveInput{
+			TableName:               &name,
+			TimeToLiveSpecification: &types.TimeToLiveSpecification{AttributeName: aws.String(ttl), Enabled: aws.Bool(true)},
+		})
+		if err != nil {
+			return false, fmt.Errorf("enable TTL on %s: %w", name, err)
+		}
+	}
+	return true, nil
+}
+
+// MustCreate creates a table with a fresh random name for one test and
+// deletes it when the test ends.
+func MustCreate(tb testing.TB, db *dynamodb.Client) string {
+	tb.Helper()
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	name := "test-" + hex.EncodeToString(b[:])
+	ctx := context.Background()
+	if _, err := Create(ctx, db, name); err != nil {
+		tb.Fatalf("create table: %v", err)
+	}
+	tb.Cleanup(func() {
+		_, _ = db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &name})
+	})
+	return name
+}

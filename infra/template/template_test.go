@@ -1,0 +1,167 @@
+package template_test
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"eportal/infra/template"
+
+	"gopkg.in/yaml.v3"
+)
+
+// mustLoad loads the module's template.yaml.
+func mustLoad(tb testing.TB) *template.Template {
+	tb.Helper()
+	path, err := template.Find()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tpl, err := template.Load(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tpl
+}
+
+// mustParse parses an inline template.
+func mustParse(tb testing.TB, src string) *template.Template {
+	tb.Helper()
+	tpl, err := template.Parse([]byte(src))
+	if err != nil {
+		tb.Fatalf("Parse: %v", err)
+	}
+	return tpl
+}
+
+func TestRoutes(t *testing.T) {
+	tpl := mustLoad(t)
+	want := []template.Route{
+		{Method: "GET", Path: "/articles", Function: "ReadFunction", Event: "ListArticles", Public: true},
+		{Method: "GET", Path: "/articles/{slug}", Function: "ReadFunction", Event: "GetArticle", Public: true},
+		{Method: "GET", Path: "/categories", Function: "ReadFunction", Event: "ListCategories", Public: true},
+		{Method: "GET", Path: "/links", Function: "ReadFunction", Event: "ListLinks", Public: true},
+	}
+	got := tpl.Routes()
+	for _, w := range want {
+		if !contains(got, w) {
+			t.Errorf("Routes() lacks %+v; got %+v", w, got)
+		}
+	}
+	if err := tpl.Validate(); err != nil {
+		t.Errorf("Validate() = %v", err)
+	}
+	if got, want := got[1].RouteKey(), "GET /articles/{slug}"; got != want {
+		t.Errorf("RouteKey() = %q, want %q", got, want)
+	}
+}
+
+func contains(routes []template.Route, r template.Route) bool {
+	for _, x := range routes {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func TestFunctions(t *testing.T) {
+	tpl := mustLoad(t)
+	fns := tpl.Functions()
+	if len(fns) == 0 {
+		t.Fatal("Functions() = [], want ReadFunction among them")
+	}
+	routed := map[string]bool{}
+	for _, r := range tpl.Routes() {
+		routed[r.Function] = true
+	}
+	for _, fn := range fns {
+		if !routed[fn] {
+			t.Errorf("function %s has no HttpApi route", fn)
+		}
+	}
+	if !routed["ReadFunction"] {
+		t.Errorf("Functions() = %v, want ReadFunction among them", fns)
+	}
+}
+
+// TestTagsSurvive checks the reason for the yaml.Node walk: a plain decode
+// reads `ApiId: !Ref HttpApi` as the string "HttpApi".
+func TestTagsSurvive(t *testing.T) {
+	tpl := mustLoad(t)
+	for _, r := range tpl.Routes() {
+		got, ok := tpl.Lookup("Resources", r.Function, "Properties", "Events", r.Event, "Properties", "ApiId")
+		want := template.Intrinsic{Tag: "!Ref", Value: "HttpApi"}
+		if !ok || got != want {
+			t.Errorf("%s.%s ApiId = %#v, want %#v", r.Function, r.Event, got, want)
+		}
+	}
+	arn, _ := tpl.Lookup("Resources", "HttpApi", "Properties", "AccessLogSettings", "DestinationArn")
+	if want := (template.Intrinsic{Tag: "!GetAtt", Value: "AccessLogGroup.Arn"}); arn != want {
+		t.Errorf("DestinationArn = %#v, want %#v", arn, want)
+	}
+
+	// The naive decode, for contrast: the tag is gone.
+	var naive map[string]map[string]string
+	if err := yaml.Unmarshal([]byte("Properties: {ApiId: !Ref HttpApi}"), &naive); err != nil {
+		t.Fatal(err)
+	}
+	if got := naive["Properties"]["ApiId"]; got != "HttpApi" {
+		t.Errorf("naive decode gave %q; this test's premise no longer holds", got)
+	}
+}
+
+func TestLookupLongForm(t *testing.T) {
+	tpl := mustParse(t, `{"Resources": {"A": {"Type": "X", "Properties": {
+		"R": {"Ref": "HttpApi"}, "G": {"Fn::GetAtt": ["Table", "Arn"]}, "N": 3, "S": [a, !Sub "x${A}"]}}}}`)
+	tests := []struct {
+		key  string
+		want any
+	}{
+		{"R", template.Intrinsic{Tag: "!Ref", Value: "HttpApi"}},
+		{"G", template.Intrinsic{Tag: "!GetAtt", Value: []any{"Table", "Arn"}}},
+		{"N", 3},
+		{"S", []any{"a", template.Intrinsic{Tag: "!Sub", Value: "x${A}"}}},
+	}
+	for _, tt := range tests {
+		got, ok := tpl.Lookup("Resources", "A", "Properties", tt.key)
+		if !ok || !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Lookup(%s) = %#v, %v; want %#v", tt.key, got, ok, tt.want)
+		}
+	}
+	if _, ok := tpl.Lookup("Resources", "A", "Nope"); ok {
+		t.Errorf("Lookup of a missing key: ok = true")
+	}
+}
+
+// TestCursorSecret pins the dynamic reference's form: cfn-lint does not look
+// inside a !Sub-built reference, so a typo there would only fail at deploy.
+func TestCursorSecret(t *testing.T) {
+	tpl := mustLoad(t)
+	got, _ := tpl.Lookup("Resources", "ReadFunction", "Properties", "Environment", "Variables", "CURSOR_SECRET")
+	want := template.Intrinsic{Tag: "!Sub", Value: "{{resolve:secretsmanager:${AppSecret}:SecretString}}"}
+	if got != want {
+		t.Errorf("CURSOR_SECRET = %#v, want %#v", got, want)
+	}
+	if typ := tpl.ResourceType("AppSecret"); typ != "AWS::SecretsManager::Secret" {
+		t.Errorf("AppSecret type = %q", typ)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"not yaml", "a: [", "parse template"},
+		{"no resources", "Parameters: {}", "Resources: want a mapping"},
+		{"no type", "Resources: {A: {Properties: {}}}", "resource A: Type"},
+		{"tagged path", `Resources: {F: {Type: AWS::Serverless::Function, Properties: {Events: {E: {Type: HttpApi, Properties: {Method: GET, Path: !Sub "/x"}}}}}}`, "event E: Path"},
+		{"unknown api", `Resources: {F: {Type: AWS::Serverless::Function, Properties: {Events: {E: {Type: HttpApi, Properties: {ApiId: !Ref Nope, Method: GET, Path: /x}}}}}}`, `no resource "Nope"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := template.Parse([]byte(tt.src))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Parse error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}

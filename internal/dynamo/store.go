@@ -1,0 +1,72 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"net"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+	"github.com/aws/smithy-go"
+
+	"eportal/internal/cursor"
+	"eportal/internal/portal"
+)
+
+// API is the part of the DynamoDB client the store uses; *dynamodb.Client
+// satisfies it.
+type API interface {
+	GetItem(ctx context.Context, in *dynamodb.GetItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	Query(ctx context.Context, in *dynamodb.QueryInput, optFns ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	PutItem(ctx context.Context, in *dynamodb.PutItemInput, optFns ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error)
+	TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, optFns ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+}
+
+var _ API = (*dynamodb.Client)(nil)
+
+// Store reads and writes eportal's items in one DynamoDB table. It is safe for
+// concurrent use.
+type Store struct {
+	db      API
+	table   string
+	cursors *cursor.Codec
+}
+
+// New returns a Store on table through db, signing list cursors with cursors.
+// It makes no call.
+func New(db API, table string, cursors *cursor.Codec) *Store {
+	return &Store{db: db, table: table, cursors: cursors}
+}
+
+// translate turns an SDK error into a portal error for op. The SDK has already
+// retried throttling and 5xx responses by the time an error gets here, so
+// those mean the table is unavailable for now.
+func translate(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *portal.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	code := portal.EINTERNAL
+	var (
+		throughput *types.ProvisionedThroughputExceededException
+		limit      *types.RequestLimitExceeded
+		internal   *types.InternalServerError
+		netErr     net.Error
+		apiErr     smithy.APIError
+	)
+	switch {
+	case errors.As(err, &throughput), errors.As(err, &limit), errors.As(err, &internal),
+		errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
+		code = portal.EUNAVAILABLE
+	case errors.As(err, &apiErr) && (apiErr.ErrorCode() == "ThrottlingException" || apiErr.ErrorFault() == smithy.FaultServer):
+		code = portal.EUNAVAILABLE
+	}
+	return &portal.Error{Code: code, Op: op, Err: err}
+}
+
+func notFound(op, what string) error {
+	return &portal.Error{Code: portal.ENOTFOUND, Op: op, Message: what + " not found."}
+}

@@ -1,0 +1,82 @@
+package readapi
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"eportal/internal/apigw"
+	"eportal/internal/portal"
+)
+
+// Store is what the handler needs from storage; *dynamo.Store satisfies it.
+type Store interface {
+	ArticleBySlug(ctx context.Context, slug string, now time.Time) (portal.SlugTarget, error)
+	ListArticles(ctx context.Context, q portal.ArticleQuery) (portal.ArticlePage, error)
+	Categories(ctx context.Context) ([]portal.Category, error)
+	Links(ctx context.Context) ([]portal.Link, error)
+}
+
+// Cache lifetimes. Articles change rarely after publishing and carry a view
+// count that may lag by the same minute; the CDN may serve a stale copy
+// briefly while it revalidates.
+const (
+	articleMaxAge  = 60
+	listCache      = "public, max-age=60, stale-while-revalidate=30"
+	siteCache      = "public, max-age=300, stale-while-revalidate=60"
+	notFoundCache  = "public, max-age=30"
+	redirectCache  = "public, max-age=300"
+	maxCategoryLen = 100
+)
+
+// Handler serves the read routes. Create it with New.
+type Handler struct {
+	store Store
+	now   func() time.Time
+	log   *slog.Logger
+	route map[string]func(context.Context, apigw.Request) apigw.Response
+}
+
+// Option configures a Handler.
+type Option func(*Handler)
+
+// WithClock sets the clock visibility is decided by (default time.Now).
+func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
+
+// WithLogger sets the logger for failed requests (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }
+
+// New returns a Handler reading from store.
+func New(store Store, opts ...Option) *Handler {
+	h := &Handler{store: store, now: time.Now, log: slog.Default()}
+	for _, o := range opts {
+		o(h)
+	}
+	h.route = map[string]func(context.Context, apigw.Request) apigw.Response{
+		"GET /articles":        h.listArticles,
+		"GET /articles/{slug}": h.getArticle,
+		"GET /categories":      h.categories,
+		"GET /links":           h.links,
+	}
+	return h
+}
+
+// Routes returns the route keys the handler serves, as template.yaml declares
+// them.
+func (h *Handler) Routes() []string {
+	out := make([]string, 0, len(h.route))
+	for k := range h.route {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Handle serves one API Gateway request. It returns a nil error for every
+// outcome; an unknown route key gets a JSON 404.
+func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
+	serve, ok := h.route[req.RouteKey]
+	if !ok {
+		return apigw.Error(ctx, h.log, portal.Errorf(portal.ENOTFOUND, "No such route."), apigw.NoStore), nil
+	}
+	return serve(ctx, req), nil
+}
