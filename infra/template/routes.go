@@ -121,10 +121,10 @@ func (t *Template) parseRoute(fn, event string, props *yaml.Node) (Route, error)
 	} else {
 		var ok bool
 		if r.Method, ok = str(method); !ok {
-			return r, fmt.Errorf("Method: want a plain string, got %s", describe(method))
+			return r, fmt.Errorf("property Method: want a plain string, got %s", describe(method))
 		}
 		if r.Path, ok = str(path); !ok {
-			return r, fmt.Errorf("Path: want a plain string, got %s", describe(path))
+			return r, fmt.Errorf("property Path: want a plain string, got %s", describe(path))
 		}
 	}
 	authorizer, err := t.authorizer(props)

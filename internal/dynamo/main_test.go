@@ -2,7 +2,6 @@ package dynamo_test
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -105,12 +104,4 @@ func (h *harness) walk(t *testing.T, category string, limit int) []string {
 		}
 		q.Cursor = page.NextCursor
 	}
-}
-
-func seq(prefix string, n int) []string {
-	out := make([]string, n)
-	for i := range out {
-		out[i] = fmt.Sprintf("%s%03d", prefix, i)
-	}
-	return out
 }

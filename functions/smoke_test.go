@@ -1,0 +1,252 @@
+// Package functions_test builds each function's bootstrap the way the
+// Makefile does and proves it starts and answers under the AWS Lambda Runtime
+// Interface Emulator, against DynamoDB Local.
+package functions_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"eportal/infra/ddblocal"
+	"eportal/infra/demo"
+	"eportal/infra/tables"
+	"eportal/infra/template"
+	"eportal/internal/cursor"
+	"eportal/internal/dynamo"
+)
+
+func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+
+// maxBootstrap is SPEC §6's cold-start budget for a stripped bootstrap.
+const maxBootstrap = 12 << 20
+
+// smoke is one invocation per function: an event from the handler's own
+// testdata and the status it must answer with.
+var smoke = map[string]struct {
+	event  string
+	status int
+	body   string
+}{
+	"read": {"internal/readapi/testdata/get-article.json", 200, `"displayTime":"14:20 | 17/11/2020"`},
+}
+
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	path, err := template.Find()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return filepath.Dir(path)
+}
+
+func functionDirs(t *testing.T, root string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(filepath.Join(root, "functions"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		if e.IsDir() {
+			out = append(out, e.Name())
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no function under functions/")
+	}
+	return out
+}
+
+// build compiles functions/<name> as the Makefile's build-<LogicalId> does.
+func build(t *testing.T, root, name, arch, dir string) string {
+	t.Helper()
+	out := filepath.Join(dir, name, "bootstrap")
+	cmd := exec.Command("go", "build", "-tags", "lambda.norpc", "-trimpath", "-ldflags", "-s -w", "-o", out, "./functions/"+name)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH="+arch, "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build %s for %s: %v\n%s", name, arch, err, b)
+	}
+	return out
+}
+
+func TestBootstrapSize(t *testing.T) {
+	root := repoRoot(t)
+	dir := t.TempDir()
+	for _, name := range functionDirs(t, root) {
+		fi, err := os.Stat(build(t, root, name, "arm64", dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("functions/%s: bootstrap (linux/arm64, stripped) is %.1f MB", name, float64(fi.Size())/(1<<20))
+		if fi.Size() > maxBootstrap {
+			t.Errorf("functions/%s: bootstrap is %d bytes; budget %d", name, fi.Size(), maxBootstrap)
+		}
+	}
+}
+
+func rieBinary(t *testing.T, root string) string {
+	t.Helper()
+	if p := filepath.Join(root, "bin", "aws-lambda-rie"); fileExists(p) {
+		return p
+	}
+	if p, err := exec.LookPath("aws-lambda-rie"); err == nil {
+		return p
+	}
+	t.Fatal("aws-lambda-rie not found in bin/ or on PATH: run `make tools` (make test does)")
+	return ""
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+func TestBootstrapUnderEmulator(t *testing.T) {
+	root := repoRoot(t)
+	rie := rieBinary(t, root)
+	endpoint := os.Getenv(ddblocal.EndpointEnv)
+	db, err := ddblocal.NewClient(context.Background(), endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := tables.MustCreate(t, db)
+	const secret = "smoke test cursor secret, 32 b!!"
+	codec, _ := cursor.New([]byte(secret))
+	if _, err := demo.Load(context.Background(), dynamo.New(db, table, codec), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, name := range functionDirs(t, root) {
+		t.Run(name, func(t *testing.T) {
+			s, ok := smoke[name]
+			if !ok {
+				t.Fatalf("functions/%s has no smoke invocation: add one to the smoke table", name)
+			}
+			event, err := os.ReadFile(filepath.Join(root, s.event))
+			if err != nil {
+				t.Fatal(err)
+			}
+			bootstrap := build(t, root, name, runtime.GOARCH, dir)
+			env := []string{
+				"TABLE_NAME=" + table, "CURSOR_SECRET=" + secret,
+				"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_REGION=us-east-1",
+				"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
+			}
+			status, body, initMS := invoke(t, rie, bootstrap, env, event)
+			if status != s.status || !strings.Contains(body, s.body) {
+				t.Errorf("invocation answered statusCode %d, body %.300s; want %d containing %s", status, body, s.status, s.body)
+			}
+			t.Logf("functions/%s: Init Duration %.2f ms under aws-lambda-rie", name, initMS)
+		})
+	}
+}
+
+var reportInit = regexp.MustCompile(`Init Duration: ([0-9.]+) ms`)
+
+// invoke runs bootstrap under the emulator, sends one event and returns the
+// response's statusCode and body and the Init Duration the emulator reported.
+func invoke(t *testing.T, rie, bootstrap string, env []string, event []byte) (int, string, float64) {
+	t.Helper()
+	addr, runtimeAddr := freeAddr(t), freeAddr(t)
+	// Both addresses set: the emulator's defaults (0.0.0.0:8080 and
+	// 127.0.0.1:9001) clash with anything else on the machine.
+	cmd := exec.Command(rie, "--runtime-interface-emulator-address", addr, "--runtime-api-address", runtimeAddr, bootstrap)
+	cmd.Env = append(os.Environ(), env...)
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start emulator: %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+
+	url := "http://" + addr + "/2015-03-31/functions/function/invocations"
+	var (
+		resp *http.Response
+		err  error
+	)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err = http.Post(url, "application/json", bytes.NewReader(event))
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatalf("invoke: %v\nemulator output:\n%s", err, out.String())
+	}
+	payload, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+
+	var initMS float64
+	for i := 0; i < 100 && initMS == 0; i++ { // the REPORT line follows the response
+		if m := reportInit.FindStringSubmatch(out.String()); m != nil {
+			initMS, _ = strconv.ParseFloat(m[1], 64)
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if initMS == 0 {
+		t.Errorf("no Init Duration in the emulator's REPORT line:\n%s", lastLines(out.String(), 20))
+	}
+	var r events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(payload, &r); err != nil || r.StatusCode == 0 {
+		t.Fatalf("response is not a payload-2.0 response: %s\nemulator output:\n%s", payload, lastLines(out.String(), 20))
+	}
+	return r.StatusCode, r.Body, initMS
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func lastLines(s string, n int) string {
+	var lines []string
+	sc := bufio.NewScanner(strings.NewReader(s))
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+	}
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return fmt.Sprint(strings.Join(lines, "\n"))
+}
