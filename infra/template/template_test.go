@@ -153,7 +153,7 @@ func TestParseErrors(t *testing.T) {
 		{"not yaml", "a: [", "parse template"},
 		{"no resources", "Parameters: {}", "Resources: want a mapping"},
 		{"no type", "Resources: {A: {Properties: {}}}", "resource A: Type"},
-		{"tagged path", `Resources: {F: {Type: AWS::Serverless::Function, Properties: {Events: {E: {Type: HttpApi, Properties: {Method: GET, Path: !Sub "/x"}}}}}}`, "event E: Path"},
+		{"tagged path", `Resources: {F: {Type: AWS::Serverless::Function, Properties: {Events: {E: {Type: HttpApi, Properties: {Method: GET, Path: !Sub "/x"}}}}}}`, "event E: property Path"},
 		{"unknown api", `Resources: {F: {Type: AWS::Serverless::Function, Properties: {Events: {E: {Type: HttpApi, Properties: {ApiId: !Ref Nope, Method: GET, Path: /x}}}}}}`, `no resource "Nope"`},
 	}
 	for _, tt := range tests {
