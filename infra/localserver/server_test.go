@@ -25,7 +25,7 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
 
-func mustTemplate(t *testing.T) *template.Template {
+func mustTemplate(t testing.TB) *template.Template {
 	t.Helper()
 	path, err := template.Find()
 	if err != nil {
@@ -69,6 +69,14 @@ func TestTemplateRoutesHaveHandlers(t *testing.T) {
 
 func mustServer(t *testing.T) *httptest.Server {
 	t.Helper()
+	ts, _ := mustServerTable(t)
+	return ts
+}
+
+// mustServerTable serves the template's routes on a fresh table holding the
+// demo content, and returns the table's name too.
+func mustServerTable(t testing.TB) (*httptest.Server, string) {
+	t.Helper()
 	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"))
 	if err != nil {
 		t.Fatal(err)
@@ -86,7 +94,7 @@ func mustServer(t *testing.T) *httptest.Server {
 	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
-	return ts
+	return ts, table
 }
 
 func TestServesTemplateRoutes(t *testing.T) {
