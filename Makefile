@@ -13,7 +13,7 @@ STATICCHECK := $(BIN)/staticcheck
 GOFLAGS_LAMBDA := -tags lambda.norpc -trimpath -ldflags="-s -w"
 FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
 
-.PHONY: help build run test lint bench tools clean
+.PHONY: help build run token test lint bench tools clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -32,6 +32,9 @@ build: ## build every function's bootstrap into bin/<function>/ and show the siz
 
 run: ## serve the whole API with demo content on http://127.0.0.1:3000
 	$(GO) run ./infra/run
+
+token: ## print a local JWT for ROLE=editor|publisher|admin
+	@$(GO) run ./infra/token -role='$(ROLE)'
 
 test: tools lint ## everything CI runs: lint, unit, DynamoDB Local, template, emulator tests
 	$(GO) test -count=1 ./...

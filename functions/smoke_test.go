@@ -45,7 +45,8 @@ var smoke = map[string]struct {
 	status int
 	body   string
 }{
-	"read": {"internal/readapi/testdata/get-article.json", 200, `"displayTime":"14:20 | 17/11/2020"`},
+	"read":  {"internal/readapi/testdata/get-article.json", 200, `"displayTime":"14:20 | 17/11/2020"`},
+	"admin": {"internal/adminapi/testdata/admin-event.json", 200, `"title":"Đẩy mạnh thực hiện`},
 }
 
 func repoRoot(t *testing.T) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"eportal/internal/adminapi"
 	"eportal/internal/apigw"
 	"eportal/internal/dynamo"
 	"eportal/internal/readapi"
@@ -21,6 +22,7 @@ type Function interface {
 // too; TestTemplateRoutesHaveHandlers fails until it is.
 func Functions(store *dynamo.Store, now func() time.Time) map[string]Function {
 	return map[string]Function{
-		"ReadFunction": readapi.New(store, readapi.WithClock(now)),
+		"ReadFunction":  readapi.New(store, readapi.WithClock(now)),
+		"AdminFunction": adminapi.New(store, adminapi.WithClock(now)),
 	}
 }

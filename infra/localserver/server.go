@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,6 +35,19 @@ type Server struct {
 	origins   map[string]bool
 	log       *slog.Logger
 	now       func() time.Time
+	authorize func(authorization string) (map[string]string, error)
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithAuthorizer makes the Server play the HTTP API's JWT authorizer on every
+// route that is not public: verify gets the request's Authorization header
+// and returns the token's claims, flattened to strings as in a payload-2.0
+// event, or an error to refuse the request (see localauth.Issuer.Verify).
+// Without it every protected route answers 401.
+func WithAuthorizer(verify func(authorization string) (map[string]string, error)) Option {
+	return func(s *Server) { s.authorize = verify }
 }
 
 type route struct {
@@ -43,8 +58,11 @@ type route struct {
 // New returns a Server for routes, calling functions by logical id. It fails
 // when a route names a function that has no handler. CORS preflights are
 // answered for origins, as API Gateway does from the template.
-func New(routes []template.Route, functions map[string]Function, origins []string, log *slog.Logger) (*Server, error) {
+func New(routes []template.Route, functions map[string]Function, origins []string, log *slog.Logger, opts ...Option) (*Server, error) {
 	s := &Server{functions: functions, origins: map[string]bool{}, log: log, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
 	for _, o := range origins {
 		s.origins[o] = true
 	}
@@ -137,12 +155,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) int {
 	if len(body) > maxBody {
 		return gatewayError(w, http.StatusRequestEntityTooLarge, "Request Entity Too Large")
 	}
-	if !rt.Public {
-		// The JWT authorizer arrives with the admin function; until then a
-		// protected route is closed to everyone, as it would be without a token.
-		return gatewayError(w, http.StatusUnauthorized, "Unauthorized")
-	}
 	ev := s.event(r, rt, params, body)
+	if !rt.Public {
+		claims, err := s.authorizeRequest(w, r)
+		if err != nil {
+			return gatewayError(w, http.StatusUnauthorized, "Unauthorized")
+		}
+		ev.RequestContext.Authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+			JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: claims},
+		}
+	}
 	fn := s.functions[rt.Function]
 	resp, err := fn.Handle(r.Context(), ev)
 	if err != nil {
@@ -151,6 +173,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) int {
 		return gatewayError(w, http.StatusBadGateway, "Internal Server Error")
 	}
 	return writeResponse(w, resp)
+}
+
+// authorizeRequest plays the JWT authorizer for a protected route: it returns
+// the claims of the request's token, or an error after setting the
+// www-authenticate header API Gateway sends with its 401.
+func (s *Server) authorizeRequest(w http.ResponseWriter, r *http.Request) (map[string]string, error) {
+	header := r.Header.Get("Authorization")
+	if s.authorize == nil || header == "" {
+		return nil, errors.New("no token")
+	}
+	claims, err := s.authorize(header)
+	if err != nil {
+		s.log.Info("token refused", "path", r.URL.Path, "err", err)
+		w.Header().Set("Www-Authenticate", `Bearer scope="" error="invalid_token" error_description=`+strconv.Quote(err.Error()))
+		return nil, err
+	}
+	return claims, nil
 }
 
 // event builds the payload-2.0 event API Gateway would send.

@@ -1,8 +1,9 @@
 // Command run is `make run`: it fetches and starts DynamoDB Local (data kept
 // under .local/ so a restart keeps the content), creates the table from
 // template.yaml, loads the demo content once, and serves every route of
-// template.yaml on http://127.0.0.1:3000 through the real handlers. Ctrl-C
-// stops the server and DynamoDB Local.
+// template.yaml on http://127.0.0.1:3000 through the real handlers, with
+// protected routes behind a local JWT authorizer (`make token ROLE=editor`
+// prints a token it accepts). Ctrl-C stops the server and DynamoDB Local.
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 
 	"eportal/infra/ddblocal"
 	"eportal/infra/demo"
+	"eportal/infra/localauth"
 	"eportal/infra/localserver"
 	"eportal/infra/tables"
 	"eportal/infra/template"
@@ -52,6 +54,11 @@ func run() error {
 		return err
 	}
 	tmpl, err := template.Load(tmplPath)
+	if err != nil {
+		return err
+	}
+	// The JWT authorizer's stand-in: `make token` signs with the same key.
+	issuer, err := localauth.LoadOrCreate(filepath.Join(filepath.Dir(tmplPath), localauth.KeyFile))
 	if err != nil {
 		return err
 	}
@@ -101,12 +108,13 @@ func run() error {
 	}
 	log.Info("demo content", "loaded now", loaded, "already there", !loaded)
 
-	srv, err := localserver.New(tmpl.Routes(), localserver.Functions(store, time.Now), strings.Split(*origins, ","), log)
+	srv, err := localserver.New(tmpl.Routes(), localserver.Functions(store, time.Now), strings.Split(*origins, ","), log,
+		localserver.WithAuthorizer(issuer.Verify))
 	if err != nil {
 		return err
 	}
 	return localserver.Serve(ctx, *addr, srv, func(a net.Addr) {
 		log.Info("eportal API ready on http://"+a.String(), "routes", len(tmpl.Routes()))
-		fmt.Fprintf(os.Stderr, "\n  eportal API ready on http://%s  (Ctrl-C stops it and DynamoDB Local)\n  try: curl http://%s/articles\n\n", a, a)
+		fmt.Fprintf(os.Stderr, "\n  eportal API ready on http://%s  (Ctrl-C stops it and DynamoDB Local)\n  try: curl http://%s/articles\n  admin routes: curl -H \"Authorization: Bearer $(make -s token ROLE=editor)\" http://%s/admin/...\n\n", a, a, a)
 	})
 }

@@ -51,8 +51,14 @@ func TestRoutes(t *testing.T) {
 	if err := tpl.Validate(); err != nil {
 		t.Errorf("Validate() = %v", err)
 	}
-	if got, want := got[1].RouteKey(), "GET /articles/{slug}"; got != want {
+	if got, want := want[1].RouteKey(), "GET /articles/{slug}"; got != want {
 		t.Errorf("RouteKey() = %q, want %q", got, want)
+	}
+	// Every /admin route is behind the authorizer; nothing else is.
+	for _, r := range got {
+		if admin := strings.HasPrefix(r.Path, "/admin/"); admin == r.Public {
+			t.Errorf("%s: Public = %v; want %v", r.RouteKey(), r.Public, !admin)
+		}
 	}
 }
 

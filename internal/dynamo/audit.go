@@ -1,15 +1,24 @@
 package dynamo
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"eportal/internal/portal"
 )
 
 // auditItem records one mutation: who did what to which entity, at which
 // version, when. It is written in the same transaction as the change.
 //
-// PK=AUDIT#<entityType>#<entityId>, SK=<time>#<nonce> serves "history of one
+// PK=AUDIT#<entityType>#<entityId>, SK=<time>#<version>#<nonce> serves "history of one
 // entity"; GSI1 (AUDIT#ACTOR#<actor>) serves "what did this person do"; GSI2
 // (AUDIT) serves "everything, newest first".
 type auditItem struct {
@@ -30,7 +39,9 @@ type auditItem struct {
 func newAuditItem(entityType, entityID, action, actor string, version int, now time.Time) auditItem {
 	var nonce [4]byte
 	_, _ = rand.Read(nonce[:]) // never fails on Linux; a zero nonce would still sort
-	sk := formatMilli(now) + "#" + hex.EncodeToString(nonce[:])
+	// The version orders records of one entity written in the same
+	// millisecond; the nonce keeps keys of different entities apart.
+	sk := fmt.Sprintf("%s#%010d#%s", formatMilli(now), version, hex.EncodeToString(nonce[:]))
 	return auditItem{
 		PK: "AUDIT#" + entityType + "#" + entityID, SK: sk,
 		GSI1PK: "AUDIT#ACTOR#" + actor, GSI1SK: sk,
@@ -38,4 +49,59 @@ func newAuditItem(entityType, entityID, action, actor string, version int, now t
 		EntityType: entityType, EntityID: entityID, Action: action, Actor: actor,
 		Version: version, At: formatMilli(now),
 	}
+}
+
+// AuditQuery asks for a page of the audit log, newest first: of one entity
+// (EntityType and EntityID), of one actor, or of everything.
+type AuditQuery struct {
+	EntityType, EntityID string
+	Actor                string
+	Limit                int
+	Cursor               string
+}
+
+// Audit returns a page of audit records in one Query: on the table for an
+// entity, GSI1 for an actor, GSI2 for everything.
+//
+// Errors: EINVALID for a bad limit or cursor, or both an entity and an actor;
+// EUNAVAILABLE.
+func (s *Store) Audit(ctx context.Context, q AuditQuery) ([]portal.AuditRecord, string, error) {
+	const op = "dynamo.Audit"
+	in := &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false)}
+	var scope string
+	var keys []string
+	switch {
+	case q.EntityID != "" && q.Actor != "":
+		return nil, "", &portal.Error{Code: portal.EINVALID, Op: op, Message: "Filter by entity or by actor, not both."}
+	case q.EntityID != "":
+		scope = "AUDIT#" + q.EntityType + "#" + q.EntityID
+		in.KeyConditionExpression = aws.String("PK = :p")
+		keys = []string{attrPK, attrSK}
+	case q.Actor != "":
+		scope = "AUDIT#ACTOR#" + q.Actor
+		in.IndexName, in.KeyConditionExpression = aws.String(indexGSI1), aws.String("GSI1PK = :p")
+		keys = []string{attrPK, attrSK, attrGSI1PK, attrGSI1SK}
+	default:
+		scope = "AUDIT"
+		in.IndexName, in.KeyConditionExpression = aws.String(indexGSI2), aws.String("GSI2PK = :p")
+		keys = []string{attrPK, attrSK, attrGSI2PK, attrGSI2SK}
+	}
+	in.ExpressionAttributeValues = map[string]types.AttributeValue{":p": sv(scope)}
+	items, next, err := s.page(ctx, in, scope, q.Limit, q.Cursor, keys)
+	if err != nil {
+		return nil, "", translate(op, err)
+	}
+	var its []auditItem
+	if err := attributevalue.UnmarshalListOfMaps(items, &its); err != nil {
+		return nil, "", translate(op, err)
+	}
+	out := make([]portal.AuditRecord, 0, len(its))
+	for _, it := range its {
+		at, err := time.Parse(time.RFC3339Nano, it.At)
+		if err != nil {
+			return nil, "", translate(op, err)
+		}
+		out = append(out, portal.AuditRecord{EntityType: it.EntityType, EntityID: it.EntityID, Action: it.Action, Actor: it.Actor, Version: it.Version, At: at})
+	}
+	return out, next, nil
 }

@@ -40,6 +40,12 @@ type articleItem struct {
 	Version    int           `dynamodbav:"version,omitempty"`
 	Views      int64         `dynamodbav:"views,omitempty"`
 
+	RejectionReason     string   `dynamodbav:"rejectionReason,omitempty"`
+	PublishedVersion    int      `dynamodbav:"publishedVersion,omitempty"`
+	PublishedSlug       string   `dynamodbav:"publishedSlug,omitempty"`
+	PublishedCategories []string `dynamodbav:"publishedCategories,omitempty"`
+	PreviousSlugs       []string `dynamodbav:"previousSlugs,omitempty"`
+
 	// RedirectTo is set on a public item whose slug the article no longer
 	// uses: the reader is sent to the current slug.
 	RedirectTo string `dynamodbav:"redirectTo,omitempty"`
@@ -66,6 +72,12 @@ func newArticleItem(a *portal.Article) articleItem {
 		UpdatedBy:  a.UpdatedBy,
 		Version:    a.Version,
 		Views:      a.Views,
+
+		RejectionReason:     a.RejectionReason,
+		PublishedVersion:    a.PublishedVersion,
+		PublishedSlug:       a.PublishedSlug,
+		PublishedCategories: a.PublishedCategories,
+		PreviousSlugs:       a.PreviousSlugs,
 	}
 }
 
@@ -73,6 +85,16 @@ func newArticleItem(a *portal.Article) articleItem {
 // entries stay small and cheap to write and to query.
 func (it articleItem) summary() articleItem {
 	it.Body, it.Tags, it.Views = "", nil, 0
+	it.CreatedBy = ""
+	it.PreviousSlugs, it.PublishedCategories = nil, nil
+	return it
+}
+
+// public returns the item as readers get it: the published copy carries no
+// editorial state.
+func (it articleItem) public() articleItem {
+	it.RejectionReason, it.PublishedSlug = "", ""
+	it.PublishedCategories, it.PreviousSlugs = nil, nil
 	it.CreatedBy, it.UpdatedBy = "", ""
 	return it
 }
@@ -94,6 +116,12 @@ func (it *articleItem) article() (*portal.Article, error) {
 		UpdatedBy:  it.UpdatedBy,
 		Version:    it.Version,
 		Views:      it.Views,
+
+		RejectionReason:     it.RejectionReason,
+		PublishedVersion:    it.PublishedVersion,
+		PublishedSlug:       it.PublishedSlug,
+		PublishedCategories: it.PublishedCategories,
+		PreviousSlugs:       it.PreviousSlugs,
 	}
 	var err error
 	if a.PublishAt, err = parseTimePtr(it.PublishAt); err != nil {
@@ -126,6 +154,7 @@ type categoryItem struct {
 	Name     string `dynamodbav:"name"`
 	ParentID string `dynamodbav:"parentId,omitempty"`
 	Position int    `dynamodbav:"position"`
+	Version  int    `dynamodbav:"version"`
 }
 
 // linkItem is a linked website (PK=LINK, SK=<id>).
@@ -136,4 +165,5 @@ type linkItem struct {
 	Title    string `dynamodbav:"title"`
 	URL      string `dynamodbav:"url"`
 	Position int    `dynamodbav:"position"`
+	Version  int    `dynamodbav:"version"`
 }

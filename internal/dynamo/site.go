@@ -26,7 +26,7 @@ func (s *Store) Categories(ctx context.Context) ([]portal.Category, error) {
 	}
 	out := make([]portal.Category, len(items))
 	for i, it := range items {
-		out[i] = portal.Category{ID: it.ID, Slug: it.Slug, Name: it.Name, ParentID: it.ParentID, Position: it.Position}
+		out[i] = portal.Category{ID: it.ID, Slug: it.Slug, Name: it.Name, ParentID: it.ParentID, Position: it.Position, Version: it.Version}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
@@ -53,7 +53,7 @@ func (s *Store) Links(ctx context.Context) ([]portal.Link, error) {
 	}
 	out := make([]portal.Link, len(items))
 	for i, it := range items {
-		out[i] = portal.Link{ID: it.ID, Title: it.Title, URL: it.URL, Position: it.Position}
+		out[i] = portal.Link{ID: it.ID, Title: it.Title, URL: it.URL, Position: it.Position, Version: it.Version}
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Position != out[j].Position {

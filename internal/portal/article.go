@@ -44,7 +44,18 @@ type Article struct {
 	UpdatedBy  string     `json:"updatedBy,omitempty"`
 	Version    int        `json:"version"`
 	Views      int64      `json:"views"`
+
+	// Editorial state, on the working copy only; readers never get it.
+	RejectionReason     string   `json:"rejectionReason,omitempty"`
+	PublishedVersion    int      `json:"publishedVersion,omitempty"`    // version readers see; 0 when not public
+	PublishedSlug       string   `json:"publishedSlug,omitempty"`       // slug of the published copy
+	PublishedCategories []string `json:"publishedCategories,omitempty"` // lists it appears in
+	PreviousSlugs       []string `json:"previousSlugs,omitempty"`       // old slugs that redirect to it
 }
+
+// Listed reports whether the status puts an article on the public lists and
+// gives it a published copy (visibility then depends on its times).
+func (s Status) Listed() bool { return s == StatusPublished || s == StatusScheduled }
 
 // VisibleAt reports whether a reader may see the article at now: it is
 // published, or scheduled with its publish time reached, and not past its
@@ -72,6 +83,7 @@ type Category struct {
 	Name     string `json:"name"`
 	ParentID string `json:"parentId,omitempty"`
 	Position int    `json:"position"`
+	Version  int    `json:"version,omitempty"`
 }
 
 // Link is an entry of the "Liên kết website" list.
@@ -80,4 +92,5 @@ type Link struct {
 	Title    string `json:"title"`
 	URL      string `json:"url"`
 	Position int    `json:"position"`
+	Version  int    `json:"version,omitempty"`
 }

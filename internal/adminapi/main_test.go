@@ -1,0 +1,201 @@
+package adminapi_test
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"eportal/infra/ddblocal"
+	"eportal/infra/demo"
+	"eportal/infra/tables"
+	"eportal/internal/adminapi"
+	"eportal/internal/apigw"
+	"eportal/internal/cursor"
+	"eportal/internal/dynamo"
+	"eportal/internal/readapi"
+)
+
+func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+
+//go:embed testdata/admin-event.json
+var baseEvent []byte
+
+var now = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
+
+// env is a fresh table with the demo content, the admin and read handlers on
+// it, and the counter of the admin handler's DynamoDB calls.
+type env struct {
+	admin *adminapi.Handler
+	read  *readapi.Handler
+	store *dynamo.Store
+	calls *dynamo.CallCounter
+	clock *time.Time
+}
+
+func mustEnv(t *testing.T) *env {
+	t.Helper()
+	calls := &dynamo.CallCounter{}
+	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"), calls.Option())
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := tables.MustCreate(t, db)
+	codec, _ := cursor.New([]byte("admin test secret, 32 bytes long"))
+	store := dynamo.New(db, table, codec)
+	if _, err := demo.Load(context.Background(), store, now); err != nil {
+		t.Fatal(err)
+	}
+	clock := now
+	e := &env{store: store, calls: calls, clock: &clock}
+	nowFn := func() time.Time { return *e.clock }
+	e.admin = adminapi.New(store, adminapi.WithClock(nowFn))
+	e.read = readapi.New(store, readapi.WithClock(nowFn))
+	calls.Reset()
+	return e
+}
+
+// call describes one admin request.
+type call struct {
+	role    string // "", editor, publisher, admin
+	method  string
+	path    string // with ids filled in
+	route   string // route key path, with {id}
+	params  map[string]string
+	query   map[string]string
+	body    string
+	headers map[string]string
+}
+
+var subs = map[string]string{
+	"editor":    "11111111-1111-4111-8111-111111111111",
+	"publisher": "22222222-2222-4222-8222-222222222222",
+	"admin":     "33333333-3333-4333-8333-333333333333",
+}
+
+func event(t *testing.T, c call) apigw.Request {
+	t.Helper()
+	var ev events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(baseEvent, &ev); err != nil {
+		t.Fatal(err)
+	}
+	route := c.route
+	if route == "" {
+		route = c.path
+	}
+	ev.RouteKey = c.method + " " + route
+	ev.RequestContext.RouteKey = ev.RouteKey
+	ev.RawPath, ev.RequestContext.HTTP.Path, ev.RequestContext.HTTP.Method = c.path, c.path, c.method
+	ev.PathParameters, ev.QueryStringParameters = c.params, c.query
+	ev.Body = c.body
+	for k, v := range c.headers {
+		ev.Headers[strings.ToLower(k)] = v
+	}
+	if c.role == "" {
+		ev.RequestContext.Authorizer = nil
+		delete(ev.Headers, "authorization")
+	} else {
+		claims := ev.RequestContext.Authorizer.JWT.Claims
+		claims["cognito:groups"] = "[" + c.role + "]"
+		claims["sub"] = subs[c.role]
+	}
+	return ev
+}
+
+func (e *env) do(t *testing.T, c call) (apigw.Response, map[string]any) {
+	t.Helper()
+	resp, err := e.admin.Handle(context.Background(), event(t, c))
+	if err != nil {
+		t.Fatalf("Handle returned a Go error: %v", err)
+	}
+	var body map[string]any
+	if resp.Body != "" {
+		if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
+			t.Fatalf("%s %s: body is not JSON: %s", c.method, c.path, resp.Body)
+		}
+	}
+	if resp.Headers["Cache-Control"] != "no-store" {
+		t.Errorf("%s %s: Cache-Control = %q; want no-store", c.method, c.path, resp.Headers["Cache-Control"])
+	}
+	return resp, body
+}
+
+func code(body map[string]any) string {
+	e, _ := body["error"].(map[string]any)
+	s, _ := e["code"].(string)
+	return s
+}
+
+const draftBody = `{"title":"Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 15","summary":"Tóm tắt","body":"<p>Nội dung <strong>chính</strong></p>","categories":["khoa-xix"],"author":"Phóng viên","source":"Ban Tuyên giáo"}`
+
+// create makes a draft as an editor and returns its id and ETag.
+func (e *env) create(t *testing.T, body string) (string, string) {
+	t.Helper()
+	resp, b := e.do(t, call{role: "editor", method: "POST", path: "/admin/articles", body: body})
+	if resp.StatusCode != 201 {
+		t.Fatalf("create = %d %s", resp.StatusCode, resp.Body)
+	}
+	return b["id"].(string), resp.Headers["ETag"]
+}
+
+// act runs POST /admin/articles/{id}/<action> as role.
+func (e *env) act(t *testing.T, role, id, action, body string, headers map[string]string) (apigw.Response, map[string]any) {
+	t.Helper()
+	return e.do(t, call{role: role, method: "POST", path: "/admin/articles/" + id + "/" + action,
+		route: "/admin/articles/{id}/" + action, params: map[string]string{"id": id}, body: body, headers: headers})
+}
+
+// public fetches /articles/{slug} from the read handler.
+func (e *env) public(t *testing.T, slug string) int {
+	t.Helper()
+	resp, err := e.read.Handle(context.Background(), events.APIGatewayV2HTTPRequest{
+		RouteKey: "GET /articles/{slug}", PathParameters: map[string]string{"slug": slug}, Headers: map[string]string{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode
+}
+
+func (e *env) publicList(t *testing.T, category string) string {
+	t.Helper()
+	q := map[string]string{}
+	if category != "" {
+		q["category"] = category
+	}
+	resp, err := e.read.Handle(context.Background(), events.APIGatewayV2HTTPRequest{RouteKey: "GET /articles", QueryStringParameters: q, Headers: map[string]string{}})
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("public list: %v %d %s", err, resp.StatusCode, resp.Body)
+	}
+	return resp.Body
+}
+
+func (e *env) auditCount(t *testing.T) int {
+	t.Helper()
+	n, cur := 0, ""
+	for {
+		q := map[string]string{"limit": "100"}
+		if cur != "" {
+			q["cursor"] = cur
+		}
+		resp, b := e.do(t, call{role: "admin", method: "GET", path: "/admin/audit", query: q})
+		if resp.StatusCode != 200 {
+			t.Fatalf("audit = %d %s", resp.StatusCode, resp.Body)
+		}
+		n += len(b["items"].([]any))
+		next, _ := b["nextCursor"].(string)
+		if next == "" {
+			return n
+		}
+		cur = next
+	}
+}
+
+func ifMatch(etag string) map[string]string { return map[string]string{"If-Match": etag} }
+
+func fmtETag(v int) string { return fmt.Sprintf(`"%d"`, v) }

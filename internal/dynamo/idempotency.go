@@ -1,0 +1,139 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"eportal/internal/portal"
+)
+
+// Idempotency records live a day; an in-progress claim is a lease that a
+// retry may take over once it lapses (the request that held it died).
+const (
+	idempotencyTTL   = 24 * time.Hour
+	idempotencyLease = 30 * time.Second
+)
+
+// StoredResponse is the first response to an idempotent request, replayed to
+// its retries.
+type StoredResponse struct {
+	Status  int               `dynamodbav:"status"`
+	Headers map[string]string `dynamodbav:"headers"`
+	Body    string            `dynamodbav:"body"`
+}
+
+// IdempotentResult completes a claimed idempotency record with the request's
+// response, in the same transaction as the request's change.
+type IdempotentResult struct {
+	Caller, Key, RequestHash string
+	Response                 StoredResponse
+	Now                      time.Time
+}
+
+type idempotencyItem struct {
+	PK          string          `dynamodbav:"PK"`
+	SK          string          `dynamodbav:"SK"`
+	State       string          `dynamodbav:"state"`
+	RequestHash string          `dynamodbav:"requestHash"`
+	LeaseUntil  int64           `dynamodbav:"leaseUntil"`
+	TTL         int64           `dynamodbav:"ttl"`
+	Response    *StoredResponse `dynamodbav:"response,omitempty"`
+}
+
+const (
+	idemInProgress = "in_progress"
+	idemDone       = "done"
+	skIdempotency  = "IDEM"
+)
+
+func idempotencyPK(caller, key string) string { return "IDEM#" + caller + "#" + key }
+
+var errIdemLost = &portal.Error{Code: portal.ECONFLICT, Message: "A request with this Idempotency-Key is already in progress."}
+
+func (r *IdempotentResult) addTo(t *tx) error {
+	it := idempotencyItem{
+		PK: idempotencyPK(r.Caller, r.Key), SK: skIdempotency, State: idemDone, RequestHash: r.RequestHash,
+		TTL: r.Now.Add(idempotencyTTL).Unix(), Response: &r.Response,
+	}
+	return t.put(it, "#state = :inprogress AND requestHash = :h",
+		map[string]string{"#state": "state"},
+		map[string]types.AttributeValue{":inprogress": sv(idemInProgress), ":h": sv(r.RequestHash)}, errIdemLost)
+}
+
+// BeginIdempotent claims key for caller's request whose canonical form
+// hashes to hash. It returns (nil, nil) when the claim is the caller's: go
+// ahead, and complete it with an IdempotentResult in the change's
+// transaction, or release it with AbandonIdempotent when the request fails.
+// It returns the stored response when the same request already completed.
+//
+// Errors: EUNPROCESS when the key was used for a different request; ECONFLICT
+// when the same request is still in progress; EUNAVAILABLE when the table is
+// throttling or unreachable.
+func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*StoredResponse, error) {
+	const op = "dynamo.BeginIdempotent"
+	it := idempotencyItem{
+		PK: idempotencyPK(caller, key), SK: skIdempotency, State: idemInProgress, RequestHash: hash,
+		LeaseUntil: now.Add(idempotencyLease).Unix(), TTL: now.Add(idempotencyTTL).Unix(),
+	}
+	av, err := attributevalue.MarshalMap(it)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	// Free, expired (TTL deletion is late: compare), or an abandoned lease.
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName:           &s.table,
+		Item:                av,
+		ConditionExpression: aws.String("attribute_not_exists(PK) OR #ttl < :now OR (#state = :inprogress AND leaseUntil < :now AND requestHash = :h)"),
+		ExpressionAttributeNames: map[string]string{
+			"#ttl": "ttl", "#state": "state",
+		},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":now":        &types.AttributeValueMemberN{Value: fmt.Sprint(now.Unix())},
+			":inprogress": sv(idemInProgress),
+			":h":          sv(hash),
+		},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
+	})
+	var failed *types.ConditionalCheckFailedException
+	if !errors.As(err, &failed) {
+		return nil, translate(op, err)
+	}
+	var old idempotencyItem
+	if err := attributevalue.UnmarshalMap(failed.Item, &old); err != nil {
+		return nil, translate(op, fmt.Errorf("unmarshal idempotency record: %w", err))
+	}
+	switch {
+	case old.RequestHash != hash:
+		return nil, &portal.Error{Code: portal.EUNPROCESS, Op: op, Message: "This Idempotency-Key was already used for a different request."}
+	case old.State == idemDone && old.Response != nil:
+		return old.Response, nil
+	default:
+		return nil, &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "A request with this Idempotency-Key is still in progress; retry later."}
+	}
+}
+
+// AbandonIdempotent releases a claim whose request failed without changing
+// anything, so that a retry runs it again.
+//
+// Errors: EUNAVAILABLE when the table is throttling or unreachable.
+func (s *Store) AbandonIdempotent(ctx context.Context, caller, idemKey, hash string) error {
+	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
+		TableName:                 &s.table,
+		Key:                       key(idempotencyPK(caller, idemKey), skIdempotency),
+		ConditionExpression:       aws.String("#state = :inprogress AND requestHash = :h"),
+		ExpressionAttributeNames:  map[string]string{"#state": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":inprogress": sv(idemInProgress), ":h": sv(hash)},
+	})
+	var failed *types.ConditionalCheckFailedException
+	if errors.As(err, &failed) {
+		return nil
+	}
+	return translate("dynamo.AbandonIdempotent", err)
+}
