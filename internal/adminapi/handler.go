@@ -124,7 +124,7 @@ func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response
 	if err != nil {
 		return h.fail(ctx, err), nil
 	}
-	return rt.serve(ctx, &request{Request: req, caller: caller, now: h.now().UTC()}), nil
+	return rt.serve(ctx, &request{Request: req, caller: caller, now: h.now().UTC().Truncate(time.Millisecond)}), nil
 }
 
 func (h *Handler) fail(ctx context.Context, err error) apigw.Response {

@@ -1,6 +1,7 @@
 package apigw
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -60,12 +61,24 @@ func baseHeaders(cacheControl string) map[string]string {
 
 // JSON returns v as a JSON response with status and cacheControl.
 func JSON(status int, v any, cacheControl string) Response {
-	body, err := json.Marshal(v)
+	body, err := marshal(v)
 	if err != nil {
 		// Only the handlers' own response types get here; a failure is a bug.
 		return Error(context.Background(), slog.Default(), &portal.Error{Code: portal.EINTERNAL, Op: "apigw.JSON", Err: err}, NoStore)
 	}
 	return Response{StatusCode: status, Headers: baseHeaders(cacheControl), Body: string(body)}
+}
+
+// marshal encodes v without escaping <, > and & as \u003c…: article bodies
+// are HTML, and the response is served as application/json with nosniff.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
 }
 
 // errorBody is SPEC §4's error shape.
