@@ -122,13 +122,15 @@ func TestHTMLKeeps(t *testing.T) {
 }
 
 func TestHTMLSampleArticle(t *testing.T) {
-	data, err := os.ReadFile("../../../shared/fixtures/portal-sample.json")
+	// The project's copy of the shared fixture (infra/demo), so the test
+	// needs nothing outside the repository.
+	data, err := os.ReadFile("../../infra/demo/portal.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	var sample struct {
 		Articles []struct {
-			BodyHTML string `json:"bodyHtml"`
+			BodyHTML string `json:"body"`
 		} `json:"articles"`
 	}
 	if err := json.Unmarshal(data, &sample); err != nil || len(sample.Articles) == 0 {
