@@ -45,7 +45,8 @@ var smoke = map[string]struct {
 	status int
 	body   string
 }{
-	"read": {"internal/readapi/testdata/get-article.json", 200, `"displayTime":"14:20 | 17/11/2020"`},
+	"read":  {"internal/readapi/testdata/get-article.json", 200, `"displayTime":"14:20 | 17/11/2020"`},
+	"views": {"internal/viewsapi/testdata/count-view.json", 200, `"views":133,"counted":true`},
 }
 
 func repoRoot(t *testing.T) string {

@@ -7,6 +7,7 @@ import (
 	"eportal/internal/apigw"
 	"eportal/internal/dynamo"
 	"eportal/internal/readapi"
+	"eportal/internal/viewsapi"
 )
 
 // Function is one Lambda function's handler as the local server mounts it.
@@ -21,6 +22,7 @@ type Function interface {
 // too; TestTemplateRoutesHaveHandlers fails until it is.
 func Functions(store *dynamo.Store, now func() time.Time) map[string]Function {
 	return map[string]Function{
-		"ReadFunction": readapi.New(store, readapi.WithClock(now)),
+		"ReadFunction":  readapi.New(store, readapi.WithClock(now)),
+		"ViewsFunction": viewsapi.New(store, viewsapi.WithClock(now)),
 	}
 }

@@ -281,4 +281,3 @@ func method(ev apigw.Request, m string) apigw.Request {
 	ev.RequestContext.HTTP.Method = m
 	return ev
 }
-

@@ -33,7 +33,7 @@ var testdata embed.FS
 const (
 	sampleSlug  = "day-manh-thuc-hien-cung-cap-thong-tin-phuc-vu-cong-tac-tuyen-truyen-mieng-cua-dang"
 	sampleID    = "a7k2m9q4x1" // the demo content's id of the sample article
-	sampleViews = 132            // its imported count
+	sampleViews = 132          // its imported count
 )
 
 // start is 09:00 in Vietnam on 26/11/2026.
