@@ -63,7 +63,7 @@ type harness struct {
 	clock *clock
 }
 
-func mustHarness(t *testing.T, optFns ...func(*dynamodb.Options)) *harness {
+func mustHarness(t testing.TB, optFns ...func(*dynamodb.Options)) *harness {
 	t.Helper()
 	h := &harness{calls: &dynamo.CallCounter{}, units: &dynamo.CapacityMeter{}, clock: &clock{t: start}}
 	opts := append([]func(*dynamodb.Options){h.calls.Option(), h.units.Option()}, optFns...)
