@@ -281,3 +281,28 @@ func method(ev apigw.Request, m string) apigw.Request {
 	ev.RequestContext.HTTP.Method = m
 	return ev
 }
+
+// TestDailyKeyRotates: each Vietnam day has its own visitor-hash key, made by
+// the first beacon of the day (concurrent instances agree on it), and making
+// it deletes the day before's.
+func TestDailyKeyRotates(t *testing.T) {
+	h := mustHarness(t)
+	cfg := viewsapi.Config{}
+	fns := []*viewsapi.Handler{h.handler(cfg), h.handler(cfg), h.handler(cfg)}
+	parallel(30, func(i int) { send(t, fns[i%3], beacon(t, sampleSlug, 1)) })
+	if got := h.keysWithPrefix(t, "VIEWKEY#"); !slices.Equal(got, []string{"VIEWKEY#2026-11-26|VIEWKEY"}) {
+		t.Errorf("keys on Thursday = %v; want Thursday's only", got)
+	}
+	if got := h.shardSum(t, sampleID, 8); got != 1 {
+		t.Errorf("one visitor through three new instances counted %d times; want 1 (one shared key)", got)
+	}
+	// Vietnam midnight (17:00 UTC): the first beacon makes Friday's key and
+	// deletes Thursday's.
+	h.clock.t = time.Date(2026, 11, 26, 17, 0, 0, 0, time.UTC)
+	if r := send(t, fns[0], beacon(t, sampleSlug, 1)); !r.counted {
+		t.Errorf("first beacon of Friday not counted: %+v", r)
+	}
+	if got := h.keysWithPrefix(t, "VIEWKEY#"); !slices.Equal(got, []string{"VIEWKEY#2026-11-27|VIEWKEY"}) {
+		t.Errorf("keys on Friday = %v; want Friday's only", got)
+	}
+}
