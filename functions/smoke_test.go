@@ -47,6 +47,7 @@ var smoke = map[string]struct {
 }{
 	"read":  {"internal/readapi/testdata/get-article.json", 200, `"displayTime":"14:20 | 17/11/2020"`},
 	"admin": {"internal/adminapi/testdata/admin-event.json", 200, `"title":"Đẩy mạnh thực hiện`},
+	"views": {"internal/viewsapi/testdata/count-view.json", 200, `"views":133,"counted":true`},
 }
 
 func repoRoot(t *testing.T) string {

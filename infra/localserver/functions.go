@@ -8,6 +8,7 @@ import (
 	"eportal/internal/apigw"
 	"eportal/internal/dynamo"
 	"eportal/internal/readapi"
+	"eportal/internal/viewsapi"
 )
 
 // Function is one Lambda function's handler as the local server mounts it.
@@ -24,5 +25,6 @@ func Functions(store *dynamo.Store, now func() time.Time) map[string]Function {
 	return map[string]Function{
 		"ReadFunction":  readapi.New(store, readapi.WithClock(now)),
 		"AdminFunction": adminapi.New(store, adminapi.WithClock(now)),
+		"ViewsFunction": viewsapi.New(store, viewsapi.WithClock(now)),
 	}
 }

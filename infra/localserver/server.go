@@ -74,10 +74,19 @@ func New(routes []template.Route, functions map[string]Function, origins []strin
 	}
 	// API Gateway picks the most specific route: a literal segment beats a
 	// {parameter} at the same position (GET /articles/popular before
-	// GET /articles/{slug}).
-	sort.SliceStable(s.routes, func(i, j int) bool { return specificity(s.routes[i]) > specificity(s.routes[j]) })
+	// GET /articles/{slug}), and a method beats ANY on the same path.
+	sort.SliceStable(s.routes, func(i, j int) bool {
+		a, b := specificity(s.routes[i]), specificity(s.routes[j])
+		if a != b {
+			return a > b
+		}
+		return s.routes[i].Method != anyMethod && s.routes[j].Method == anyMethod
+	})
 	return s, nil
 }
+
+// anyMethod is the method of a route that takes every method.
+const anyMethod = "ANY"
 
 func specificity(r route) string {
 	var b strings.Builder
@@ -95,7 +104,7 @@ func (s *Server) match(method, path string) (*route, map[string]string) {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	for i := range s.routes {
 		r := &s.routes[i]
-		if r.Method != method || len(r.segments) != len(segs) {
+		if (r.Method != method && r.Method != anyMethod) || len(r.segments) != len(segs) {
 			continue
 		}
 		params := map[string]string{}

@@ -113,12 +113,20 @@ func TestServesTemplateRoutes(t *testing.T) {
 		{"GET", "/links", 200, `"url":"https://chinhphu.vn"`},
 		{"GET", "/articles/kh%C3%B3a", 404, `"not_found"`},
 		{"GET", "/articles?limit=500", 400, `"invalid"`},
+		{"POST", "/articles/" + slug + "/views", 200, `{"views":133,"counted":true}`},
+		{"POST", "/articles/" + slug + "/views", 200, `{"views":133,"counted":false}`},
+		{"GET", "/articles/" + slug + "/views", 405, `"method_not_allowed"`},
+		{"DELETE", "/articles/" + slug + "/views", 405, `"method_not_allowed"`},
+		{"POST", "/articles/khong-co/views", 404, `"not_found"`},
+		{"GET", "/articles/popular?period=day", 200, `"periodViews":1`},
+		{"GET", "/articles/popular?period=year", 400, `"invalid"`},
 		{"GET", "/nowhere", 404, `"Not Found"`},
 		{"POST", "/articles", 404, `"Not Found"`},
 		{"GET", "/articles/a/b", 404, `"Not Found"`},
 	}
 	for _, tt := range tests {
 		req, _ := http.NewRequest(tt.method, ts.URL+tt.path, nil)
+		req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

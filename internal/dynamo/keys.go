@@ -3,6 +3,8 @@ package dynamo
 import (
 	"fmt"
 	"time"
+
+	"eportal/internal/portal"
 )
 
 // Key attribute names, as declared in template.yaml.
@@ -32,6 +34,32 @@ const (
 	listCatPrefix = "LIST#CAT#"
 	deskAll       = "DESK"
 )
+
+// View counting (views.go, popular.go).
+const (
+	skVisit        = "VISIT"   // PK=VISIT#<articleId>#<visitor hash>: a dedupe marker
+	skShard        = "VIEWS"   // PK=VIEWS#<articleId>#<shard>: a counter shard
+	skViewKey      = "VIEWKEY" // PK=VIEWKEY#<yyyy-mm-dd>: the day's visitor-hash key
+	popularPrefix  = "POP#"    // PK=POP#<articleId>, SK=<period>: most-read entry; GSI1PK=POP#<period>#<bucket>
+	popularCountSz = 12        // digits of the zero-padded count in a most-read GSI1SK
+)
+
+func visitPK(articleID, visitor string) string { return "VISIT#" + articleID + "#" + visitor }
+
+// shardPK puts each shard in its own partition key: shards that shared a
+// partition key would share a partition's 1,000 writes/s.
+func shardPK(articleID string, shard int) string { return fmt.Sprintf("VIEWS#%s#%d", articleID, shard) }
+func viewKeyPK(d portal.Day) string              { return "VIEWKEY#" + d.String() }
+func popularPK(articleID string) string          { return popularPrefix + articleID }
+func popularScope(p portal.Period, bucket string) string {
+	return popularPrefix + string(p) + "#" + bucket
+}
+
+// popularSK orders most-read entries by count (zero-padded so that text order
+// is numeric order), then id.
+func popularSK(count int64, articleID string) string {
+	return fmt.Sprintf("%0*d#%s", popularCountSz, count, articleID)
+}
 
 func articlePK(id string) string  { return "ART#" + id }
 func publicPK(slug string) string { return "SLUG#" + slug }

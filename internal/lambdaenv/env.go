@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strconv"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -25,19 +27,35 @@ type Env struct {
 	DB     *dynamodb.Client
 }
 
+// Option changes what Load requires.
+type Option func(*options)
+
+type options struct{ noCursors bool }
+
+// WithoutCursors is for functions that serve no paginated list (views): Load
+// then neither needs nor reads CURSOR_SECRET, and the Store cannot encode or
+// decode list cursors.
+func WithoutCursors() Option { return func(o *options) { o.noCursors = true } }
+
 // Load reads TABLE_NAME and CURSOR_SECRET and builds the DynamoDB client and
 // store. The SDK's standard variables apply (AWS_REGION, and
 // AWS_ENDPOINT_URL_DYNAMODB for a local endpoint). It fails, naming the
 // variable, when one is missing.
-func Load(ctx context.Context) (*Env, error) {
+func Load(ctx context.Context, opts ...Option) (*Env, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	table := os.Getenv("TABLE_NAME")
 	if table == "" {
 		return nil, fmt.Errorf("TABLE_NAME is not set")
 	}
-	secret := os.Getenv("CURSOR_SECRET")
-	codec, err := cursor.New([]byte(secret))
-	if err != nil {
-		return nil, fmt.Errorf("CURSOR_SECRET: %w", err)
+	var codec *cursor.Codec
+	if !o.noCursors {
+		var err error
+		if codec, err = cursor.New([]byte(os.Getenv("CURSOR_SECRET"))); err != nil {
+			return nil, fmt.Errorf("CURSOR_SECRET: %w", err)
+		}
 	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
@@ -50,4 +68,33 @@ func Load(ctx context.Context) (*Env, error) {
 		Logger: lambdacontext.NewLogger(),
 		DB:     db,
 	}, nil
+}
+
+// Duration returns the environment variable name as a Go duration ("30m"),
+// or def when it is unset. It fails, naming the variable, on a malformed or
+// non-positive value.
+func Duration(name string, def time.Duration) (time.Duration, error) {
+	s := os.Getenv(name)
+	if s == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s: want a positive duration such as 30m, got %q", name, s)
+	}
+	return d, nil
+}
+
+// Int returns the environment variable name as an integer from 1 to max, or
+// def when it is unset. It fails, naming the variable, on anything else.
+func Int(name string, def, max int) (int, error) {
+	s := os.Getenv(name)
+	if s == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > max {
+		return 0, fmt.Errorf("%s: want an integer from 1 to %d, got %q", name, max, s)
+	}
+	return n, nil
 }

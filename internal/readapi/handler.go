@@ -15,6 +15,7 @@ type Store interface {
 	ListArticles(ctx context.Context, q portal.ArticleQuery) (portal.ArticlePage, error)
 	Categories(ctx context.Context) ([]portal.Category, error)
 	Links(ctx context.Context) ([]portal.Link, error)
+	Popular(ctx context.Context, p portal.Period, limit int, now time.Time) ([]portal.Article, error)
 }
 
 // Cache lifetimes. Articles change rarely after publishing and carry a view
@@ -53,10 +54,11 @@ func New(store Store, opts ...Option) *Handler {
 		o(h)
 	}
 	h.route = map[string]func(context.Context, apigw.Request) apigw.Response{
-		"GET /articles":        h.listArticles,
-		"GET /articles/{slug}": h.getArticle,
-		"GET /categories":      h.categories,
-		"GET /links":           h.links,
+		"GET /articles":         h.listArticles,
+		"GET /articles/{slug}":  h.getArticle,
+		"GET /articles/popular": h.popular,
+		"GET /categories":       h.categories,
+		"GET /links":            h.links,
 	}
 	return h
 }

@@ -160,6 +160,8 @@ func TestRequests(t *testing.T) {
 		{"list-articles-forged-cursor", 400, portal.EINVALID, -1, 0},
 		{"list-categories", 200, "", 2, 1},
 		{"list-links", 200, "", 5, 1},
+		{"popular", 200, "", 0, 1}, // nothing read yet: the ranking query finds no entry
+		{"popular-bad-period", 400, portal.EINVALID, -1, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.event, func(t *testing.T) {
@@ -257,6 +259,9 @@ func (f fakeStore) ListArticles(context.Context, portal.ArticleQuery) (portal.Ar
 }
 func (f fakeStore) Categories(context.Context) ([]portal.Category, error) { return nil, f.err }
 func (f fakeStore) Links(context.Context) ([]portal.Link, error)          { return nil, f.err }
+func (f fakeStore) Popular(context.Context, portal.Period, int, time.Time) ([]portal.Article, error) {
+	return nil, f.err
+}
 
 func TestStoreFailures(t *testing.T) {
 	tests := []struct {
@@ -271,7 +276,7 @@ func TestStoreFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := readapi.New(fakeStore{tt.err})
-			for _, ev := range []string{"get-article", "list-articles", "list-categories", "list-links"} {
+			for _, ev := range []string{"get-article", "list-articles", "list-categories", "list-links", "popular"} {
 				resp, _ := serve(t, h, mustEvent(t, ev))
 				if resp.StatusCode != tt.status || (resp.Headers["Retry-After"] != "") != tt.retryAfter {
 					t.Errorf("%s = %d %v; want %d, Retry-After %v", ev, resp.StatusCode, resp.Headers, tt.status, tt.retryAfter)

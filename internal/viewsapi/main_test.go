@@ -1,0 +1,191 @@
+package viewsapi_test
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"eportal/infra/ddblocal"
+	"eportal/infra/demo"
+	"eportal/infra/tables"
+	"eportal/internal/apigw"
+	"eportal/internal/cursor"
+	"eportal/internal/dynamo"
+	"eportal/internal/portal"
+	"eportal/internal/viewsapi"
+)
+
+func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
+
+//go:embed testdata/*.json
+var testdata embed.FS
+
+const (
+	sampleSlug  = "day-manh-thuc-hien-cung-cap-thong-tin-phuc-vu-cong-tac-tuyen-truyen-mieng-cua-dang"
+	sampleID    = "a7k2m9q4x1" // the demo content's id of the sample article
+	sampleViews = 132          // its imported count
+)
+
+// start is 09:00 in Vietnam on 26/11/2026.
+var start = time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
+
+// clock is a settable clock shared by the handlers of a test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// harness is a fresh table with the demo content, a store on it and
+// counters of the store's calls and capacity.
+type harness struct {
+	db    *dynamodb.Client
+	table string
+	store *dynamo.Store
+	calls *dynamo.CallCounter
+	units *dynamo.CapacityMeter
+	clock *clock
+}
+
+func mustHarness(t testing.TB, optFns ...func(*dynamodb.Options)) *harness {
+	t.Helper()
+	h := &harness{calls: &dynamo.CallCounter{}, units: &dynamo.CapacityMeter{}, clock: &clock{t: start}}
+	opts := append([]func(*dynamodb.Options){h.calls.Option(), h.units.Option()}, optFns...)
+	db, err := ddblocal.NewClient(context.Background(), os.Getenv(ddblocal.EndpointEnv), opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.db, h.table = db, tables.MustCreate(t, db)
+	codec, _ := cursor.New([]byte("views test cursor secret, 32 b!!"))
+	h.store = dynamo.New(db, h.table, codec)
+	if _, err := demo.Load(context.Background(), h.store, start.Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	h.calls.Reset()
+	h.units.Reset()
+	return h
+}
+
+// handler returns a new handler (a new function instance: empty caches) on
+// the harness's store and clock.
+func (h *harness) handler(cfg viewsapi.Config, opts ...viewsapi.Option) *viewsapi.Handler {
+	return viewsapi.New(h.store, append([]viewsapi.Option{viewsapi.WithClock(h.clock.Now), viewsapi.WithConfig(cfg)}, opts...)...)
+}
+
+func mustEvent(t testing.TB, name string) apigw.Request {
+	t.Helper()
+	raw, err := testdata.ReadFile("testdata/" + name + ".json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ev events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(raw, &ev); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return ev
+}
+
+// beacon returns the sample beacon event from visitor n (an IP of its own).
+func beacon(t testing.TB, slug string, n int) apigw.Request {
+	ev := mustEvent(t, "count-view")
+	ev.PathParameters = map[string]string{"slug": slug}
+	ev.RequestContext.HTTP.SourceIP = fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255)
+	return ev
+}
+
+type result struct {
+	status  int
+	views   int64
+	counted bool
+	code    string
+	resp    apigw.Response
+}
+
+func send(t testing.TB, h *viewsapi.Handler, req apigw.Request) result {
+	t.Helper()
+	resp, err := h.Handle(context.Background(), req)
+	if err != nil {
+		t.Errorf("Handle returned a Go error (API Gateway would answer 502): %v", err)
+		return result{}
+	}
+	var body struct {
+		Views   int64 `json:"views"`
+		Counted bool  `json:"counted"`
+		Error   struct {
+			Code string `json:"code"`
+		} `json:"error"`
+	}
+	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
+		t.Errorf("body is not JSON: %v: %s", err, resp.Body)
+	}
+	if resp.Headers["Cache-Control"] != "no-store" {
+		t.Errorf("Cache-Control = %q; want no-store", resp.Headers["Cache-Control"])
+	}
+	return result{resp.StatusCode, body.Views, body.Counted, body.Error.Code, resp}
+}
+
+// shardSum returns the article's count as its shards hold it.
+func (h *harness) shardSum(t testing.TB, id string, n int) int64 {
+	t.Helper()
+	shards, err := h.store.ViewShards(context.Background(), id, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return portal.Sum(shards).Total
+}
+
+// keysWithPrefix scans the table (tests only) for items whose PK starts with
+// one of prefixes.
+func (h *harness) keysWithPrefix(t testing.TB, prefixes ...string) []string {
+	t.Helper()
+	var out []string
+	p := dynamodb.NewScanPaginator(h.db, &dynamodb.ScanInput{TableName: &h.table})
+	for p.HasMorePages() {
+		page, err := p.NextPage(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, item := range page.Items {
+			pk := item["PK"].(*types.AttributeValueMemberS).Value
+			for _, pre := range prefixes {
+				if strings.HasPrefix(pk, pre) {
+					out = append(out, pk+"|"+item["SK"].(*types.AttributeValueMemberS).Value)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// parallel runs f(i) for i in [0, n) on n goroutines, at most 64 of them
+// calling DynamoDB Local at once.
+func parallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 64)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			f(i)
+		}()
+	}
+	wg.Wait()
+}
