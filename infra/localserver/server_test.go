@@ -19,8 +19,6 @@ import (
 	"eportal/infra/localserver"
 	"eportal/infra/tables"
 	"eportal/infra/template"
-	"eportal/internal/cursor"
-	"eportal/internal/dynamo"
 )
 
 func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
@@ -77,13 +75,8 @@ func mustServer(t *testing.T) *httptest.Server {
 // demo content, and returns the table's name too.
 func mustServerTable(t testing.TB) (*httptest.Server, string) {
 	t.Helper()
-	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := tables.MustCreate(t, db)
-	codec, _ := cursor.New([]byte("local server test secret, 32 b!!"))
-	store := dynamo.New(db, table, codec)
+	st := tables.MustStore(t)
+	store, table := st.Store, st.Table
 	if _, err := demo.Load(context.Background(), store, time.Now()); err != nil {
 		t.Fatal(err)
 	}

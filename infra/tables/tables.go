@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -15,7 +16,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"eportal/infra/ddblocal"
 	"eportal/infra/template"
+	"eportal/internal/cursor"
+	"eportal/internal/dynamo"
 )
 
 // Create creates table name from template.yaml's Table resource and turns on
@@ -72,4 +76,31 @@ func MustCreate(tb testing.TB, db *dynamodb.Client) string {
 		_, _ = db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &name})
 	})
 	return name
+}
+
+// TestStore is a store on a fresh table for one test, with the client and
+// cursor codec under it.
+type TestStore struct {
+	*dynamo.Store
+	DB      *dynamodb.Client
+	Table   string
+	Cursors *cursor.Codec
+}
+
+// MustStore connects to the DynamoDB Local of the test binary
+// (ddblocal.RunTests sets DYNAMODB_ENDPOINT), creates a fresh table for tb
+// and returns a store on it. optFns configure the client, e.g. a
+// dynamo.CallCounter's Option.
+func MustStore(tb testing.TB, optFns ...func(*dynamodb.Options)) *TestStore {
+	tb.Helper()
+	db, err := ddblocal.NewClient(context.Background(), os.Getenv(ddblocal.EndpointEnv), optFns...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	table := MustCreate(tb, db)
+	codec, err := cursor.New([]byte("eportal test cursor secret, 32 b"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &TestStore{Store: dynamo.New(db, table, codec), DB: db, Table: table, Cursors: codec}
 }

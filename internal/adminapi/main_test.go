@@ -17,7 +17,6 @@ import (
 	"eportal/infra/tables"
 	"eportal/internal/adminapi"
 	"eportal/internal/apigw"
-	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
 	"eportal/internal/readapi"
 )
@@ -42,13 +41,7 @@ type env struct {
 func mustEnv(t *testing.T) *env {
 	t.Helper()
 	calls := &dynamo.CallCounter{}
-	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"), calls.Option())
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := tables.MustCreate(t, db)
-	codec, _ := cursor.New([]byte("admin test secret, 32 bytes long"))
-	store := dynamo.New(db, table, codec)
+	store := tables.MustStore(t, calls.Option()).Store
 	if _, err := demo.Load(context.Background(), store, now); err != nil {
 		t.Fatal(err)
 	}

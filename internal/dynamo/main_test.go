@@ -31,17 +31,9 @@ type harness struct {
 func mustHarness(t *testing.T) *harness {
 	t.Helper()
 	calls := &dynamo.CallCounter{}
-	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"), calls.Option())
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := tables.MustCreate(t, db)
-	codec, err := cursor.New([]byte("test secret, test secret, test!!"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := tables.MustStore(t, calls.Option())
 	calls.Reset()
-	return &harness{store: dynamo.New(db, table, codec), db: db, table: table, calls: calls, cursors: codec}
+	return &harness{store: ts.Store, db: ts.DB, table: ts.Table, calls: calls, cursors: ts.Cursors}
 }
 
 var now = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)

@@ -17,7 +17,6 @@ import (
 	"eportal/infra/demo"
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
-	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 	"eportal/internal/readapi"
@@ -50,16 +49,7 @@ func mustEvent(t *testing.T, name string) apigw.Request {
 func mustHandler(t *testing.T) (*readapi.Handler, *dynamo.CallCounter) {
 	t.Helper()
 	calls := &dynamo.CallCounter{}
-	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"), calls.Option())
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := tables.MustCreate(t, db)
-	codec, err := cursor.New([]byte("handler test secret, long enough"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	store := dynamo.New(db, table, codec)
+	store := tables.MustStore(t, calls.Option()).Store
 	if _, err := demo.Load(context.Background(), store, now); err != nil {
 		t.Fatal(err)
 	}

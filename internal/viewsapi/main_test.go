@@ -19,7 +19,6 @@ import (
 	"eportal/infra/demo"
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
-	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 	"eportal/internal/viewsapi"
@@ -67,13 +66,8 @@ func mustHarness(t testing.TB, optFns ...func(*dynamodb.Options)) *harness {
 	t.Helper()
 	h := &harness{calls: &dynamo.CallCounter{}, units: &dynamo.CapacityMeter{}, clock: &clock{t: start}}
 	opts := append([]func(*dynamodb.Options){h.calls.Option(), h.units.Option()}, optFns...)
-	db, err := ddblocal.NewClient(context.Background(), os.Getenv(ddblocal.EndpointEnv), opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.db, h.table = db, tables.MustCreate(t, db)
-	codec, _ := cursor.New([]byte("views test cursor secret, 32 b!!"))
-	h.store = dynamo.New(db, h.table, codec)
+	ts := tables.MustStore(t, opts...)
+	h.db, h.table, h.store = ts.DB, ts.Table, ts.Store
 	if _, err := demo.Load(context.Background(), h.store, start.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
