@@ -35,18 +35,19 @@ type env struct {
 	read  *readapi.Handler
 	store *dynamo.Store
 	calls *dynamo.CallCounter
+	units *dynamo.CapacityMeter
 	clock *time.Time
 }
 
 func mustEnv(t *testing.T) *env {
 	t.Helper()
-	calls := &dynamo.CallCounter{}
-	store := tables.MustStore(t, calls.Option()).Store
+	calls, units := &dynamo.CallCounter{}, &dynamo.CapacityMeter{}
+	store := tables.MustStore(t, calls.Option(), units.Option()).Store
 	if _, err := demo.Load(context.Background(), store, now); err != nil {
 		t.Fatal(err)
 	}
 	clock := now
-	e := &env{store: store, calls: calls, clock: &clock}
+	e := &env{store: store, calls: calls, units: units, clock: &clock}
 	nowFn := func() time.Time { return *e.clock }
 	e.admin = adminapi.New(store, adminapi.WithClock(nowFn))
 	e.read = readapi.New(store, readapi.WithClock(nowFn))

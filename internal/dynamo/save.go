@@ -230,6 +230,9 @@ func buildArticleTx(t *tx, ch ArticleChange) error {
 			t.delete(publicPK(sl), skPublic, owned, idv, nil)
 			continue
 		}
+		if b != nil && sl == b.Slug && sl != b.PublishedSlug && (b.PublishedSlug == "" || !slices.Contains(b.PreviousSlugs, sl)) {
+			continue // already a bare reservation: nothing to write
+		}
 		res := articleItem{PK: publicPK(sl), SK: skPublic, ID: id, Slug: sl}
 		if err := t.put(res, owned, nil, idv, errSlugOwned); err != nil {
 			return err
