@@ -82,7 +82,7 @@ func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done fu
 	}
 	sum := sha256.Sum256([]byte(r.RouteKey + "\n" + r.PathParameters["id"] + "\n" + r.Body))
 	hash := hex.EncodeToString(sum[:])
-	replay, err := h.store.BeginIdempotent(ctx, r.caller.Subject, key, hash, r.now)
+	replay, claim, err := h.store.BeginIdempotent(ctx, r.caller.Subject, key, hash, r.now)
 	if err != nil {
 		return h.fail(ctx, err)
 	}
@@ -95,12 +95,12 @@ func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done fu
 		return resp
 	}
 	resp := serve(func(resp apigw.Response) *dynamo.IdempotentResult {
-		return &dynamo.IdempotentResult{Caller: r.caller.Subject, Key: key, RequestHash: hash, Now: r.now,
+		return &dynamo.IdempotentResult{Caller: r.caller.Subject, Key: key, RequestHash: hash, Claim: claim, Now: r.now,
 			Response: dynamo.StoredResponse{Status: resp.StatusCode, Headers: resp.Headers, Body: resp.Body}}
 	})
 	if resp.StatusCode >= 300 {
 		// Nothing was changed: free the key for a corrected retry.
-		if err := h.store.AbandonIdempotent(ctx, r.caller.Subject, key, hash); err != nil {
+		if err := h.store.AbandonIdempotent(ctx, r.caller.Subject, key, claim); err != nil {
 			h.log.ErrorContext(ctx, "abandon idempotency key", "err", err)
 		}
 	}

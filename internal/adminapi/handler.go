@@ -22,8 +22,8 @@ type Store interface {
 	Desk(ctx context.Context, q dynamo.DeskQuery) ([]portal.Article, string, error)
 	SaveArticle(ctx context.Context, ch dynamo.ArticleChange) error
 	DeleteArticle(ctx context.Context, a *portal.Article, actor string, now time.Time) error
-	BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*dynamo.StoredResponse, error)
-	AbandonIdempotent(ctx context.Context, caller, key, hash string) error
+	BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*dynamo.StoredResponse, string, error)
+	AbandonIdempotent(ctx context.Context, caller, key, claim string) error
 
 	Categories(ctx context.Context) ([]portal.Category, error)
 	SaveCategory(ctx context.Context, c portal.Category, before int, actor string, now time.Time) error

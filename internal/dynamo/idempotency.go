@@ -2,6 +2,8 @@ package dynamo
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -33,6 +35,7 @@ type StoredResponse struct {
 // response, in the same transaction as the request's change.
 type IdempotentResult struct {
 	Caller, Key, RequestHash string
+	Claim                    string // from BeginIdempotent
 	Response                 StoredResponse
 	Now                      time.Time
 }
@@ -42,6 +45,7 @@ type idempotencyItem struct {
 	SK          string          `dynamodbav:"SK"`
 	State       string          `dynamodbav:"state"`
 	RequestHash string          `dynamodbav:"requestHash"`
+	Claim       string          `dynamodbav:"claim,omitempty"`
 	LeaseUntil  int64           `dynamodbav:"leaseUntil"`
 	TTL         int64           `dynamodbav:"ttl"`
 	Response    *StoredResponse `dynamodbav:"response,omitempty"`
@@ -62,29 +66,34 @@ func (r *IdempotentResult) addTo(t *tx) error {
 		PK: idempotencyPK(r.Caller, r.Key), SK: skIdempotency, State: idemDone, RequestHash: r.RequestHash,
 		TTL: r.Now.Add(idempotencyTTL).Unix(), Response: &r.Response,
 	}
-	return t.put(it, "#state = :inprogress AND requestHash = :h",
+	return t.put(it, "#state = :inprogress AND claim = :claim",
 		map[string]string{"#state": "state"},
-		map[string]types.AttributeValue{":inprogress": sv(idemInProgress), ":h": sv(r.RequestHash)}, errIdemLost)
+		map[string]types.AttributeValue{":inprogress": sv(idemInProgress), ":claim": sv(r.Claim)}, errIdemLost)
 }
 
 // BeginIdempotent claims key for caller's request whose canonical form
-// hashes to hash. It returns (nil, nil) when the claim is the caller's: go
-// ahead, and complete it with an IdempotentResult in the change's
-// transaction, or release it with AbandonIdempotent when the request fails.
-// It returns the stored response when the same request already completed.
+// hashes to hash. When the claim is the caller's it returns a claim token:
+// go ahead, and complete it with an IdempotentResult in the change's
+// transaction, or release it with AbandonIdempotent when the request fails
+// (both only while the claim is still this one: a request that lost its
+// lease cannot complete or release another's). It returns the stored
+// response when the same request already completed.
 //
 // Errors: EUNPROCESS when the key was used for a different request; ECONFLICT
 // when the same request is still in progress; EUNAVAILABLE when the table is
 // throttling or unreachable.
-func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*StoredResponse, error) {
+func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*StoredResponse, string, error) {
 	const op = "dynamo.BeginIdempotent"
+	var nonce [12]byte
+	_, _ = rand.Read(nonce[:])
+	claim := hex.EncodeToString(nonce[:])
 	it := idempotencyItem{
-		PK: idempotencyPK(caller, key), SK: skIdempotency, State: idemInProgress, RequestHash: hash,
+		PK: idempotencyPK(caller, key), SK: skIdempotency, State: idemInProgress, RequestHash: hash, Claim: claim,
 		LeaseUntil: now.Add(idempotencyLease).Unix(), TTL: now.Add(idempotencyTTL).Unix(),
 	}
 	av, err := attributevalue.MarshalMap(it)
 	if err != nil {
-		return nil, translate(op, err)
+		return nil, "", translate(op, err)
 	}
 	// Free, expired (TTL deletion is late: compare), or an abandoned lease.
 	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
@@ -103,19 +112,22 @@ func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, n
 	})
 	var failed *types.ConditionalCheckFailedException
 	if !errors.As(err, &failed) {
-		return nil, translate(op, err)
+		if err != nil {
+			return nil, "", translate(op, err)
+		}
+		return nil, claim, nil
 	}
 	var old idempotencyItem
 	if err := attributevalue.UnmarshalMap(failed.Item, &old); err != nil {
-		return nil, translate(op, fmt.Errorf("unmarshal idempotency record: %w", err))
+		return nil, "", translate(op, fmt.Errorf("unmarshal idempotency record: %w", err))
 	}
 	switch {
 	case old.RequestHash != hash:
-		return nil, &portal.Error{Code: portal.EUNPROCESS, Op: op, Message: "This Idempotency-Key was already used for a different request."}
+		return nil, "", &portal.Error{Code: portal.EUNPROCESS, Op: op, Message: "This Idempotency-Key was already used for a different request."}
 	case old.State == idemDone && old.Response != nil:
-		return old.Response, nil
+		return old.Response, "", nil
 	default:
-		return nil, &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "A request with this Idempotency-Key is still in progress; retry later."}
+		return nil, "", &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "A request with this Idempotency-Key is still in progress; retry later."}
 	}
 }
 
@@ -123,13 +135,13 @@ func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, n
 // anything, so that a retry runs it again.
 //
 // Errors: EUNAVAILABLE when the table is throttling or unreachable.
-func (s *Store) AbandonIdempotent(ctx context.Context, caller, idemKey, hash string) error {
+func (s *Store) AbandonIdempotent(ctx context.Context, caller, idemKey, claim string) error {
 	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
 		TableName:                 &s.table,
 		Key:                       key(idempotencyPK(caller, idemKey), skIdempotency),
-		ConditionExpression:       aws.String("#state = :inprogress AND requestHash = :h"),
+		ConditionExpression:       aws.String("#state = :inprogress AND claim = :claim"),
 		ExpressionAttributeNames:  map[string]string{"#state": "state"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":inprogress": sv(idemInProgress), ":h": sv(hash)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":inprogress": sv(idemInProgress), ":claim": sv(claim)},
 	})
 	var failed *types.ConditionalCheckFailedException
 	if errors.As(err, &failed) {
