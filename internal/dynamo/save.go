@@ -137,15 +137,55 @@ var (
 // table is throttling or unreachable.
 func (s *Store) SaveArticle(ctx context.Context, ch ArticleChange) error {
 	const op = "dynamo.SaveArticle"
+	var counts viewCounts
+	if b := ch.Before; b != nil && b.PublishedSlug != "" && ch.After.PublishedSlug != "" && ch.After.PublishedVersion == ch.After.Version {
+		// Republishing rewrites the published copy whole: carry over what
+		// the views function rolled up into the one it replaces.
+		var err error
+		if counts, err = s.publishedCounts(ctx, b.PublishedSlug); err != nil {
+			return translate(op, err)
+		}
+	}
 	t := &tx{table: s.table}
-	if err := buildArticleTx(t, ch); err != nil {
+	if err := buildArticleTx(t, ch, counts); err != nil {
 		return translate(op, err)
 	}
 	return t.run(ctx, s.db, op)
 }
 
+// publishedItem is a published copy with the views attributes the views
+// function maintains on it.
+type publishedItem struct {
+	articleItem
+	ViewsBase     *int64 `dynamodbav:"viewsBase,omitempty"`
+	ViewsRolledAt *int64 `dynamodbav:"viewsRolledAt,omitempty"`
+}
+
+// viewCounts are the views attributes of a published copy (see views.go).
+type viewCounts struct {
+	Views    *int64 `dynamodbav:"views"`
+	Base     *int64 `dynamodbav:"viewsBase"`
+	RolledAt *int64 `dynamodbav:"viewsRolledAt"`
+}
+
+func (s *Store) publishedCounts(ctx context.Context, slug string) (viewCounts, error) {
+	var c viewCounts
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:                &s.table,
+		Key:                      key(publicPK(slug), skPublic),
+		ConsistentRead:           aws.Bool(true),
+		ProjectionExpression:     aws.String("#v, #b, #r"),
+		ExpressionAttributeNames: map[string]string{"#v": attrViews, "#b": attrBase, "#r": attrRolledAt},
+	})
+	if err != nil || out.Item == nil {
+		return c, err
+	}
+	err = attributevalue.UnmarshalMap(out.Item, &c)
+	return c, err
+}
+
 // buildArticleTx adds the writes of ch to t.
-func buildArticleTx(t *tx, ch ArticleChange) error {
+func buildArticleTx(t *tx, ch ArticleChange, counts viewCounts) error {
 	a, b := ch.After, ch.Before
 	id := a.ID
 	base := newArticleItem(a)
@@ -191,7 +231,11 @@ func buildArticleTx(t *tx, ch ArticleChange) error {
 	case publishing:
 		pub := base.public()
 		pub.PK, pub.SK, pub.Slug = publicPK(a.PublishedSlug), skPublic, a.PublishedSlug
-		if err := t.put(pub, owned, nil, idv, errSlugOwned); err != nil {
+		item := publishedItem{articleItem: pub, ViewsBase: counts.Base, ViewsRolledAt: counts.RolledAt}
+		if counts.Views != nil {
+			item.Views = *counts.Views
+		}
+		if err := t.put(item, owned, nil, idv, errSlugOwned); err != nil {
 			return err
 		}
 		slugs[a.PublishedSlug] = true
