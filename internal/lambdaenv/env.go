@@ -15,6 +15,7 @@ import (
 
 	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
+	"eportal/internal/voter"
 )
 
 // Env is the shared configuration of a function.
@@ -23,6 +24,9 @@ type Env struct {
 	Store  *dynamo.Store // on Table, with cursors keyed by CURSOR_SECRET
 	Logger *slog.Logger  // JSON, with the request id, as Lambda's own log format
 	DB     *dynamodb.Client
+	// Voters signs and checks poll voter tokens, with a key derived from
+	// CURSOR_SECRET for that purpose only.
+	Voters *voter.Signer
 }
 
 // Load reads TABLE_NAME and CURSOR_SECRET and builds the DynamoDB client and
@@ -39,6 +43,10 @@ func Load(ctx context.Context) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("CURSOR_SECRET: %w", err)
 	}
+	voters, err := voter.NewSigner([]byte(secret))
+	if err != nil {
+		return nil, fmt.Errorf("CURSOR_SECRET: %w", err)
+	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
@@ -49,5 +57,6 @@ func Load(ctx context.Context) (*Env, error) {
 		Store:  dynamo.New(db, table, codec),
 		Logger: lambdacontext.NewLogger(),
 		DB:     db,
+		Voters: voters,
 	}, nil
 }

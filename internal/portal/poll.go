@@ -65,7 +65,7 @@ type Poll struct {
 	ClosesAt        *time.Time   `json:"closesAt,omitempty"`
 	Status          string       `json:"status"`
 	Dedupe          string       `json:"dedupe"`
-	Results         string       `json:"results"`
+	Results         string       `json:"resultsPolicy"`
 	VotesPerAddress int          `json:"votesPerAddress"`
 	CreatedAt       time.Time    `json:"createdAt"`
 	UpdatedAt       time.Time    `json:"updatedAt"`
