@@ -47,6 +47,7 @@ var smoke = map[string]struct {
 }{
 	"read":  {"internal/readapi/testdata/get-article.json", 200, `"displayTime":"14:20 | 17/11/2020"`},
 	"admin": {"internal/adminapi/testdata/admin-event.json", 200, `"title":"Đẩy mạnh thực hiện`},
+	"polls": {"internal/pollsapi/testdata/get-poll.json", 200, `"question":"Bạn đánh giá như thế nào về cổng thông tin này?"`},
 }
 
 func repoRoot(t *testing.T) string {
