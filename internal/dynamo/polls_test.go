@@ -3,6 +3,7 @@ package dynamo_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -313,7 +314,10 @@ type faultyTransport struct {
 	dropAfterCommit atomic.Int32
 	// conflicts: answer this many requests with a TransactionConflict cancellation, without sending them.
 	conflicts atomic.Int32
-	sent      atomic.Int32
+	// newToken: give every TransactWriteItems a fresh ClientRequestToken, as
+	// a server that did not deduplicate the SDK's retry would behave.
+	newToken atomic.Bool
+	sent     atomic.Int32
 }
 
 func (f *faultyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
@@ -329,6 +333,18 @@ func (f *faultyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}, nil
 	}
 	f.sent.Add(1)
+	if f.newToken.Load() {
+		body, _ := io.ReadAll(req.Body)
+		var in map[string]any
+		if err := json.Unmarshal(body, &in); err != nil {
+			return nil, err
+		}
+		in["ClientRequestToken"] = fmt.Sprintf("fresh-%d-%d", time.Now().UnixNano(), f.sent.Load())
+		body, _ = json.Marshal(in)
+		req = req.Clone(req.Context())
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		req.Header.Set("Content-Length", fmt.Sprint(len(body)))
+	}
 	resp, err := f.next.RoundTrip(req)
 	if err == nil && f.dropAfterCommit.Add(-1) >= 0 {
 		// The transaction ran; the client never hears of it.
@@ -354,12 +370,22 @@ func faultyHarness(t *testing.T) (*harness, *faultyTransport) {
 	return h, f
 }
 
+// TestVoteResponseLostAfterCommit: the transaction commits, its response is
+// lost, the SDK sends it again. With the same ClientRequestToken DynamoDB
+// (and DynamoDB Local) answers the retry idempotently; "rerun" makes the
+// retry execute again, which must find its own marker (its nonce) and
+// succeed without counting twice.
 func TestVoteResponseLostAfterCommit(t *testing.T) {
-	for _, dedupe := range []string{portal.DedupeToken, portal.DedupeIP} {
-		t.Run(dedupe, func(t *testing.T) {
+	for _, tc := range []struct {
+		dedupe string
+		rerun  bool
+	}{{portal.DedupeToken, false}, {portal.DedupeToken, true}, {portal.DedupeIP, true}, {portal.DedupeBoth, true}} {
+		t.Run(fmt.Sprintf("%s rerun=%v", tc.dedupe, tc.rerun), func(t *testing.T) {
+			dedupe := tc.dedupe
 			h, f := faultyHarness(t)
 			p := testPoll("lost", dedupe)
 			h.mustPoll(t, p)
+			f.newToken.Store(tc.rerun)
 			f.dropAfterCommit.Store(1)
 			err := h.store.Vote(context.Background(), ballot(p, "tok", "addr", "net", "o3"))
 			if err != nil {
