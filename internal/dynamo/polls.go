@@ -139,7 +139,7 @@ func (s *Store) Poll(ctx context.Context, id, tokenHash string) (*PollSnapshot, 
 	if tokenHash != "" {
 		keys = append(keys, key(tokenMarkerPK(id, tokenHash), skVote))
 	}
-	items, err := s.batchGet(ctx, keys)
+	items, err := s.getPollKeys(ctx, keys)
 	if err != nil {
 		return nil, translate(op, err)
 	}
@@ -200,9 +200,9 @@ func addShard(t *portal.Tally, item map[string]types.AttributeValue) {
 	}
 }
 
-// batchGet reads keys (at most 100) in one BatchGetItem, repeating the call
+// getPollKeys reads keys (at most 100) in one BatchGetItem, repeating the call
 // for keys DynamoDB left unprocessed (only under throttling).
-func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+func (s *Store) getPollKeys(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
 	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys}}
 	var out []map[string]types.AttributeValue
 	for attempt := 0; len(req) > 0; attempt++ {
