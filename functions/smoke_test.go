@@ -48,6 +48,7 @@ var smoke = map[string]struct {
 	"read":  {"internal/readapi/testdata/get-article.json", 200, `"displayTime":"14:20 | 17/11/2020"`},
 	"admin": {"internal/adminapi/testdata/admin-event.json", 200, `"title":"Đẩy mạnh thực hiện`},
 	"views": {"internal/viewsapi/testdata/count-view.json", 200, `"views":133,"counted":true`},
+	"polls": {"internal/pollsapi/testdata/get-poll.json", 200, `"question":"Bạn đánh giá như thế nào về cổng thông tin này?"`},
 }
 
 func repoRoot(t *testing.T) string {

@@ -123,7 +123,8 @@ func Load(ctx context.Context, store Store, now time.Time) (bool, error) {
 		poll := &portal.Poll{
 			ID: p.ID, Question: p.Question, Options: p.Options, MaxChoices: p.MaxChoices,
 			OpensAt: &now, Status: portal.PollOpen, Dedupe: portal.DedupeToken, Results: portal.ResultsAlways,
-			CreatedAt: now, UpdatedAt: now, Version: 1,
+			VotesPerAddress: portal.DefaultVotesPerAddress,
+			CreatedAt:       now, UpdatedAt: now, Version: 1,
 		}
 		if err := store.CreatePoll(ctx, poll); err != nil && portal.ErrorCode(err) != portal.ECONFLICT {
 			return false, fmt.Errorf("poll %s: %w", p.ID, err)

@@ -7,9 +7,16 @@ import (
 	"eportal/internal/adminapi"
 	"eportal/internal/apigw"
 	"eportal/internal/dynamo"
+	"eportal/internal/pollsapi"
 	"eportal/internal/readapi"
 	"eportal/internal/viewsapi"
+	"eportal/internal/voter"
 )
+
+// localVoterSecret keys the local stack's poll voter tokens. It is fixed so
+// that a browser's token survives a restart of `make run`; deployed functions
+// derive theirs from the stack's secret (lambdaenv).
+var localVoters, _ = voter.NewSigner([]byte("eportal local voter tokens, not a secret"))
 
 // Function is one Lambda function's handler as the local server mounts it.
 type Function interface {
@@ -26,5 +33,6 @@ func Functions(store *dynamo.Store, now func() time.Time) map[string]Function {
 		"ReadFunction":  readapi.New(store, readapi.WithClock(now)),
 		"AdminFunction": adminapi.New(store, adminapi.WithClock(now)),
 		"ViewsFunction": viewsapi.New(store, viewsapi.WithClock(now)),
+		"PollsFunction": pollsapi.New(store, localVoters, pollsapi.WithClock(now)),
 	}
 }

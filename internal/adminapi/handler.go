@@ -33,6 +33,10 @@ type Store interface {
 	SaveLink(ctx context.Context, l portal.Link, before int, actor string, now time.Time) error
 	DeleteLink(ctx context.Context, id string, version int, actor string, now time.Time) error
 	Audit(ctx context.Context, q dynamo.AuditQuery) ([]portal.AuditRecord, string, error)
+
+	Poll(ctx context.Context, id, tokenHash string) (*dynamo.PollSnapshot, error)
+	SavePoll(ctx context.Context, ch dynamo.PollChange) error
+	DeletePoll(ctx context.Context, p *portal.Poll, actor string, now time.Time) error
 }
 
 var _ Store = (*dynamo.Store)(nil)
@@ -95,6 +99,11 @@ func New(store Store, opts ...Option) *Handler {
 		"PUT /admin/links/{id}":                           {auth.Admin, h.updateLink},
 		"DELETE /admin/links/{id}":                        {auth.Admin, h.deleteLink},
 		"GET /admin/audit":                                {auth.Admin, h.listAudit},
+		"POST /admin/polls":                               {auth.Admin, h.createPoll},
+		"GET /admin/polls/{id}":                           {auth.Admin, h.getPoll},
+		"PUT /admin/polls/{id}":                           {auth.Admin, h.updatePoll},
+		"POST /admin/polls/{id}/close":                    {auth.Admin, h.closePoll},
+		"DELETE /admin/polls/{id}":                        {auth.Admin, h.deletePoll},
 	}
 	return h
 }

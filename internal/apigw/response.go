@@ -41,6 +41,9 @@ var statusFor = map[string]int{
 	portal.ETOOMANY:      http.StatusTooManyRequests,
 	portal.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	portal.EINTERNAL:     http.StatusInternalServerError,
+	portal.EPOLLCLOSED:   http.StatusConflict,
+	portal.EPOLLNOTOPEN:  http.StatusConflict,
+	portal.EALREADYVOTED: http.StatusConflict,
 }
 
 // StatusFor returns the HTTP status for an error code; 500 for an unknown one.

@@ -2,56 +2,418 @@ package dynamo
 
 import (
 	"context"
-	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"eportal/internal/portal"
 )
 
-// pollItem is a poll's definition (PK=POLL#<id>, SK=POLL). Polls that readers
-// may list carry GSI1 (POLLS, <opensAt>#<id>). Tallies live in their own
-// items under the same partition (SK=TALLY#<shard>), so that a vote never
-// rewrites the definition.
+// TallyShards is the number of tally items a poll's votes are spread over.
+// Each is its own partition key, so the poll's write rate is not bound by
+// one partition (1,000 WCU/s) nor its transactions by one item; a vote picks
+// one at random and reads sum them. docs/performance.md has the figures.
+// Raising it later is safe for new polls only: reads sum exactly these keys.
+const TallyShards = 10
+
+// Key patterns of polls and votes (docs/data-model.md, "Polls").
+const (
+	skPoll       = "POLL"  // PK=POLL#<id>: the definition
+	skAddressKey = "IPKEY" // PK=POLL#<id>: the poll's random address-hash key
+	skTally      = "TALLY" // PK=POLL#<id>#TALLY#<n>: one tally shard
+	skVote       = "VOTE"  // PK=VOTE#<pollId>#<T|I|N>#<hash>: markers and the address counter
+	pkPollIndex  = "POLLS" // GSI1PK of open polls
+	votePrefix   = "v_"    // a shard's count attribute for an option: v_<optionId>
+)
+
+func pollPK(id string) string               { return "POLL#" + id }
+func tallyPK(id string, n int) string       { return fmt.Sprintf("POLL#%s#TALLY#%02d", id, n) }
+func tokenMarkerPK(poll, h string) string   { return "VOTE#" + poll + "#T#" + h }
+func addressMarkerPK(poll, h string) string { return "VOTE#" + poll + "#I#" + h }
+func networkCountPK(poll, h string) string  { return "VOTE#" + poll + "#N#" + h }
+
+// pollItem is a poll's definition (PK=POLL#<id>, SK=POLL). Open polls carry
+// GSI1 (POLLS, <opensAt>#<id>) for the list of active polls; closing a poll
+// drops it from the index. Votes never write this item: they write tally
+// shards, which carry a copy of status, window and option ids so that a
+// vote's transaction is conditioned on them without touching the definition.
 type pollItem struct {
-	PK         string              `dynamodbav:"PK"`
-	SK         string              `dynamodbav:"SK"`
-	GSI1PK     string              `dynamodbav:"GSI1PK,omitempty"`
-	GSI1SK     string              `dynamodbav:"GSI1SK,omitempty"`
-	ID         string              `dynamodbav:"id"`
-	Question   string              `dynamodbav:"question"`
-	Options    []portal.PollOption `dynamodbav:"options"`
-	MaxChoices int                 `dynamodbav:"maxChoices"`
-	OpensAt    string              `dynamodbav:"opensAt,omitempty"`
-	ClosesAt   string              `dynamodbav:"closesAt,omitempty"`
-	Status     string              `dynamodbav:"status"`
-	Dedupe     string              `dynamodbav:"dedupe"`
-	Results    string              `dynamodbav:"results"`
-	CreatedAt  string              `dynamodbav:"createdAt"`
-	UpdatedAt  string              `dynamodbav:"updatedAt"`
-	Version    int                 `dynamodbav:"version"`
+	PK              string              `dynamodbav:"PK"`
+	SK              string              `dynamodbav:"SK"`
+	GSI1PK          string              `dynamodbav:"GSI1PK,omitempty"`
+	GSI1SK          string              `dynamodbav:"GSI1SK,omitempty"`
+	ID              string              `dynamodbav:"id"`
+	Question        string              `dynamodbav:"question"`
+	Options         []portal.PollOption `dynamodbav:"options"`
+	MaxChoices      int                 `dynamodbav:"maxChoices"`
+	OpensAt         string              `dynamodbav:"opensAt,omitempty"`
+	ClosesAt        string              `dynamodbav:"closesAt,omitempty"`
+	Status          string              `dynamodbav:"status"`
+	Dedupe          string              `dynamodbav:"dedupe"`
+	Results         string              `dynamodbav:"results"`
+	VotesPerAddress int                 `dynamodbav:"votesPerAddress,omitempty"`
+	CreatedAt       string              `dynamodbav:"createdAt"`
+	UpdatedAt       string              `dynamodbav:"updatedAt"`
+	Version         int                 `dynamodbav:"version"`
 }
 
-func pollPK(id string) string { return "POLL#" + id }
-
-// CreatePoll stores a new poll.
-//
-// Errors: ECONFLICT when a poll with its id exists; EUNAVAILABLE when the
-// table is throttling or unreachable.
-func (s *Store) CreatePoll(ctx context.Context, p *portal.Poll) error {
-	const op = "dynamo.CreatePoll"
+func newPollItem(p *portal.Poll) pollItem {
 	it := pollItem{
-		PK: pollPK(p.ID), SK: "POLL",
-		GSI1PK: "POLLS", GSI1SK: formatTimePtr(p.OpensAt) + "#" + p.ID,
+		PK: pollPK(p.ID), SK: skPoll,
 		ID: p.ID, Question: p.Question, Options: p.Options, MaxChoices: p.MaxChoices,
 		OpensAt: formatTimePtr(p.OpensAt), ClosesAt: formatTimePtr(p.ClosesAt),
-		Status: p.Status, Dedupe: p.Dedupe, Results: p.Results,
+		Status: p.Status, Dedupe: p.Dedupe, Results: p.Results, VotesPerAddress: p.VotesPerAddress,
 		CreatedAt: formatMilli(p.CreatedAt), UpdatedAt: formatMilli(p.UpdatedAt), Version: p.Version,
 	}
-	err := s.put(ctx, it, "attribute_not_exists(PK)")
-	var failed *types.ConditionalCheckFailedException
-	if errors.As(err, &failed) {
-		return &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "A poll with this id exists.", Err: err}
+	if p.Status == portal.PollOpen {
+		it.GSI1PK, it.GSI1SK = pkPollIndex, formatTimePtr(p.OpensAt)+"#"+p.ID
 	}
-	return translate(op, err)
+	return it
+}
+
+func (it *pollItem) poll() (*portal.Poll, error) {
+	p := &portal.Poll{
+		ID: it.ID, Question: it.Question, Options: it.Options, MaxChoices: it.MaxChoices,
+		Status: it.Status, Dedupe: it.Dedupe, Results: it.Results, VotesPerAddress: it.VotesPerAddress,
+		Version: it.Version,
+	}
+	if p.VotesPerAddress == 0 {
+		p.VotesPerAddress = portal.DefaultVotesPerAddress // polls stored before the cap existed
+	}
+	var err error
+	if p.OpensAt, err = parseTimePtr(it.OpensAt); err != nil {
+		return nil, err
+	}
+	if p.ClosesAt, err = parseTimePtr(it.ClosesAt); err != nil {
+		return nil, err
+	}
+	for _, x := range []struct {
+		s   string
+		dst *time.Time
+	}{{it.CreatedAt, &p.CreatedAt}, {it.UpdatedAt, &p.UpdatedAt}} {
+		if x.s == "" {
+			continue
+		}
+		if *x.dst, err = time.Parse(time.RFC3339Nano, x.s); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// VoteReceipt is what a voter token's marker records: the choices made and
+// when.
+type VoteReceipt struct {
+	Choices []string
+	At      time.Time
+}
+
+// PollSnapshot is a poll as one read finds it: the definition, the sum of its
+// tally shards, the poll's address-hash key when it has one, and the receipt
+// of the voter asked about when that voter has voted.
+type PollSnapshot struct {
+	Poll       *portal.Poll
+	Tally      portal.Tally
+	AddressKey []byte
+	Receipt    *VoteReceipt
+	shards     int // tally shards found (fewer than TallyShards: a poll stored before shards existed)
+}
+
+// Poll reads poll id in one BatchGetItem: its definition, address key and
+// tally shards, plus the token marker of tokenHash when not empty (for the
+// "after voting" results policy and to answer a repeat vote).
+//
+// Errors: ENOTFOUND when there is no such poll; EUNAVAILABLE.
+func (s *Store) Poll(ctx context.Context, id, tokenHash string) (*PollSnapshot, error) {
+	const op = "dynamo.Poll"
+	keys := []map[string]types.AttributeValue{key(pollPK(id), skPoll), key(pollPK(id), skAddressKey)}
+	for n := 0; n < TallyShards; n++ {
+		keys = append(keys, key(tallyPK(id, n), skTally))
+	}
+	if tokenHash != "" {
+		keys = append(keys, key(tokenMarkerPK(id, tokenHash), skVote))
+	}
+	items, err := s.getPollKeys(ctx, keys)
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	snap := &PollSnapshot{}
+	for _, item := range items {
+		pk, sk := stringAttr(item, attrPK), stringAttr(item, attrSK)
+		switch {
+		case sk == skPoll:
+			var it pollItem
+			if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+				return nil, translate(op, fmt.Errorf("unmarshal poll: %w", err))
+			}
+			if snap.Poll, err = it.poll(); err != nil {
+				return nil, translate(op, fmt.Errorf("poll %s: %w", id, err))
+			}
+		case sk == skAddressKey:
+			if b, ok := item["key"].(*types.AttributeValueMemberB); ok {
+				snap.AddressKey = b.Value
+			}
+		case sk == skTally:
+			snap.shards++
+			addShard(&snap.Tally, item)
+		case sk == skVote && strings.HasPrefix(pk, "VOTE#"):
+			var m markerItem
+			if err := attributevalue.UnmarshalMap(item, &m); err != nil {
+				return nil, translate(op, fmt.Errorf("unmarshal vote marker: %w", err))
+			}
+			at, _ := time.Parse(time.RFC3339Nano, m.At)
+			snap.Receipt = &VoteReceipt{Choices: m.Choices, At: at}
+		}
+	}
+	if snap.Poll == nil {
+		return nil, notFound(op, "Poll")
+	}
+	return snap, nil
+}
+
+// addShard adds a tally shard's counts to t.
+func addShard(t *portal.Tally, item map[string]types.AttributeValue) {
+	if t.Votes == nil {
+		t.Votes = map[string]int64{}
+	}
+	for name, v := range item {
+		n, ok := v.(*types.AttributeValueMemberN)
+		if !ok {
+			continue
+		}
+		c, err := strconv.ParseInt(n.Value, 10, 64)
+		if err != nil {
+			continue
+		}
+		switch {
+		case name == "voters":
+			t.Voters += c
+		case strings.HasPrefix(name, votePrefix):
+			t.Votes[strings.TrimPrefix(name, votePrefix)] += c
+		}
+	}
+}
+
+// getPollKeys reads keys (at most 100) in one BatchGetItem, repeating the call
+// for keys DynamoDB left unprocessed (only under throttling).
+func (s *Store) getPollKeys(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
+	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys}}
+	var out []map[string]types.AttributeValue
+	for attempt := 0; len(req) > 0; attempt++ {
+		if attempt > 0 {
+			if attempt > 4 {
+				return nil, &portal.Error{Code: portal.EUNAVAILABLE, Message: "The service is busy; retry shortly."}
+			}
+			if err := sleep(ctx, backoff(attempt)); err != nil {
+				return nil, err
+			}
+		}
+		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res.Responses[s.table]...)
+		req = res.UnprocessedKeys
+	}
+	return out, nil
+}
+
+func stringAttr(item map[string]types.AttributeValue, name string) string {
+	if v, ok := item[name].(*types.AttributeValueMemberS); ok {
+		return v.Value
+	}
+	return ""
+}
+
+// ActivePolls returns a page of the polls open at now, newest opening first,
+// in one Query of GSI1 (POLLS). Results are not included.
+//
+// Errors: EINVALID for a bad limit or cursor; EUNAVAILABLE.
+func (s *Store) ActivePolls(ctx context.Context, now time.Time, limit int, cur string) ([]*portal.Poll, string, error) {
+	const op = "dynamo.ActivePolls"
+	in := &dynamodb.QueryInput{
+		IndexName:                aws.String(indexGSI1),
+		KeyConditionExpression:   aws.String("GSI1PK = :p AND GSI1SK <= :upper"),
+		FilterExpression:         aws.String("#st = :open AND (attribute_not_exists(closesAt) OR closesAt > :now)"),
+		ExpressionAttributeNames: map[string]string{"#st": "status"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":p": sv(pkPollIndex), ":upper": sv(listUpperBound(now)), ":open": sv(portal.PollOpen), ":now": sv(formatTime(now)),
+		},
+		ScanIndexForward: aws.Bool(false),
+	}
+	items, next, err := s.page(ctx, in, pkPollIndex, limit, cur, []string{attrPK, attrSK, attrGSI1PK, attrGSI1SK})
+	if err != nil {
+		return nil, "", translate(op, err)
+	}
+	out := make([]*portal.Poll, 0, len(items))
+	for _, item := range items {
+		var it pollItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, "", translate(op, err)
+		}
+		p, err := it.poll()
+		if err != nil {
+			return nil, "", translate(op, err)
+		}
+		if p.StateAt(now) == portal.PollOpen { // the filter's second precision, again in code
+			out = append(out, p)
+		}
+	}
+	return out, next, nil
+}
+
+// CreatePoll stores a new poll and its empty tally shards in one
+// transaction, without an audit record (the demo loader uses it; admins go
+// through SavePoll).
+//
+// Errors: ECONFLICT when a poll with its id exists; EUNAVAILABLE.
+func (s *Store) CreatePoll(ctx context.Context, p *portal.Poll) error {
+	const op = "dynamo.CreatePoll"
+	t := &tx{table: s.table}
+	if err := addPollWrites(t, nil, p); err != nil {
+		return translate(op, err)
+	}
+	return t.run(ctx, s.db, op)
+}
+
+var (
+	errPollExists = &portal.Error{Code: portal.ECONFLICT, Message: "A poll with this id exists."}
+	errPollStale  = &portal.Error{Code: portal.EPRECONDITION, Message: "The poll was changed by someone else; reload it and apply your change again."}
+	errOptionUsed = &portal.Error{Code: portal.ECONFLICT, Message: "An option that has votes cannot be removed."}
+)
+
+// addPollWrites adds to t the definition after (created when before is nil,
+// else conditioned on before's version) and every tally shard's copy of its
+// status, window and option ids. Options before has and after drops must
+// have no votes in any shard.
+func addPollWrites(t *tx, before, after *portal.Poll) error {
+	it := newPollItem(after)
+	var err error
+	if before == nil {
+		err = t.put(it, "attribute_not_exists(PK)", nil, nil, errPollExists)
+	} else {
+		err = t.put(it, "version = :v", nil, map[string]types.AttributeValue{":v": nv(before.Version)}, errPollStale)
+	}
+	if err != nil {
+		return err
+	}
+	ids := make([]string, len(after.Options))
+	for i, o := range after.Options {
+		ids[i] = o.ID
+	}
+	names := map[string]string{"#st": "status", "#pid": "pollId"}
+	values := map[string]types.AttributeValue{
+		":st": sv(after.Status), ":opts": &types.AttributeValueMemberSS{Value: ids}, ":pid": sv(after.ID),
+	}
+	set := []string{"#st = :st", "opts = :opts", "#pid = :pid"}
+	var remove []string
+	for _, f := range []struct {
+		attr string
+		at   *time.Time
+	}{{"opensAt", after.OpensAt}, {"closesAt", after.ClosesAt}} {
+		if f.at == nil {
+			remove = append(remove, f.attr)
+			continue
+		}
+		set = append(set, f.attr+" = :"+f.attr)
+		values[":"+f.attr] = sv(formatTime(*f.at))
+	}
+	expr := "SET " + strings.Join(set, ", ")
+	if len(remove) > 0 {
+		expr += " REMOVE " + strings.Join(remove, ", ")
+	}
+	var conds []string
+	if before != nil {
+		for _, o := range before.Options {
+			if after.HasOption(o.ID) {
+				continue
+			}
+			n := fmt.Sprintf("#r%d", len(conds))
+			names[n] = votePrefix + o.ID
+			conds = append(conds, fmt.Sprintf("(attribute_not_exists(%s) OR %s = :zero)", n, n))
+			values[":zero"] = nv(0)
+		}
+	}
+	for n := 0; n < TallyShards; n++ {
+		// An update, not a put: it keeps the counts, and creates a shard a
+		// poll stored before shards existed lacks.
+		t.update(tallyPK(after.ID, n), skTally, expr, strings.Join(conds, " AND "), names, values, errOptionUsed)
+	}
+	return nil
+}
+
+// update adds an UpdateItem to the transaction.
+func (t *tx) update(pk, sk, expr, cond string, names map[string]string, values map[string]types.AttributeValue, onFail error) {
+	u := &types.Update{TableName: &t.table, Key: key(pk, sk), UpdateExpression: aws.String(expr)}
+	if len(names) > 0 {
+		u.ExpressionAttributeNames = names
+	}
+	if len(values) > 0 {
+		u.ExpressionAttributeValues = values
+	}
+	if cond != "" {
+		u.ConditionExpression = aws.String(cond)
+		u.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	t.writes = append(t.writes, types.TransactWriteItem{Update: u})
+	t.onFail = append(t.onFail, onFail)
+}
+
+// PollChange is one admin mutation of a poll: the state before (nil when
+// creating) and after, who made it and what it was (create, update, close).
+type PollChange struct {
+	Before, After *portal.Poll
+	Action        string
+	Actor         string
+	Now           time.Time
+}
+
+// SavePoll writes ch in one transaction: the definition (conditioned on the
+// version read), the copy of status, window and options on every tally
+// shard, an audit record and, when the poll closes, the deletion of its
+// address-hash key.
+//
+// Errors: ECONFLICT when creating an existing id or dropping an option that
+// has votes; EPRECONDITION when the poll is no longer at Before.Version;
+// ENOTFOUND when it is gone; EUNAVAILABLE.
+func (s *Store) SavePoll(ctx context.Context, ch PollChange) error {
+	const op = "dynamo.SavePoll"
+	t := &tx{table: s.table}
+	if err := addPollWrites(t, ch.Before, ch.After); err != nil {
+		return translate(op, err)
+	}
+	if ch.After.Status == portal.PollClosed && (ch.Before == nil || ch.Before.Status != portal.PollClosed) {
+		// The key goes with the poll's openness: afterwards no hash stored
+		// for this poll can be tied to an address.
+		t.delete(pollPK(ch.After.ID), skAddressKey, "", nil, nil)
+	}
+	if err := t.put(newAuditItem("poll", ch.After.ID, ch.Action, ch.Actor, ch.After.Version, ch.Now), "", nil, nil, nil); err != nil {
+		return translate(op, err)
+	}
+	return t.run(ctx, s.db, op)
+}
+
+// DeletePoll deletes poll p (still at p.Version), its tally shards and its
+// address key, with an audit record, in one transaction. Vote markers are
+// left to their TTL (see docs/data-model.md).
+//
+// Errors: EPRECONDITION; ENOTFOUND; EUNAVAILABLE.
+func (s *Store) DeletePoll(ctx context.Context, p *portal.Poll, actor string, now time.Time) error {
+	const op = "dynamo.DeletePoll"
+	t := &tx{table: s.table}
+	t.delete(pollPK(p.ID), skPoll, "version = :v", map[string]types.AttributeValue{":v": nv(p.Version)}, errPollStale)
+	for n := 0; n < TallyShards; n++ {
+		t.delete(tallyPK(p.ID, n), skTally, "", nil, nil)
+	}
+	t.delete(pollPK(p.ID), skAddressKey, "", nil, nil)
+	if err := t.put(newAuditItem("poll", p.ID, "delete", actor, p.Version+1, now), "", nil, nil, nil); err != nil {
+		return translate(op, err)
+	}
+	return t.run(ctx, s.db, op)
 }

@@ -17,6 +17,7 @@ import (
 
 	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
+	"eportal/internal/voter"
 )
 
 // Env is the shared configuration of a function.
@@ -25,6 +26,9 @@ type Env struct {
 	Store  *dynamo.Store // on Table, with cursors keyed by CURSOR_SECRET
 	Logger *slog.Logger  // JSON, with the request id, as Lambda's own log format
 	DB     *dynamodb.Client
+	// Voters signs and checks poll voter tokens, with a key derived from
+	// CURSOR_SECRET for that purpose only.
+	Voters *voter.Signer
 }
 
 // Option changes what Load requires.
@@ -50,10 +54,17 @@ func Load(ctx context.Context, opts ...Option) (*Env, error) {
 	if table == "" {
 		return nil, fmt.Errorf("TABLE_NAME is not set")
 	}
-	var codec *cursor.Codec
+	var (
+		codec  *cursor.Codec
+		voters *voter.Signer
+	)
 	if !o.noCursors {
+		secret := []byte(os.Getenv("CURSOR_SECRET"))
 		var err error
-		if codec, err = cursor.New([]byte(os.Getenv("CURSOR_SECRET"))); err != nil {
+		if codec, err = cursor.New(secret); err != nil {
+			return nil, fmt.Errorf("CURSOR_SECRET: %w", err)
+		}
+		if voters, err = voter.NewSigner(secret); err != nil {
 			return nil, fmt.Errorf("CURSOR_SECRET: %w", err)
 		}
 	}
@@ -67,6 +78,7 @@ func Load(ctx context.Context, opts ...Option) (*Env, error) {
 		Store:  dynamo.New(db, table, codec),
 		Logger: lambdacontext.NewLogger(),
 		DB:     db,
+		Voters: voters,
 	}, nil
 }
 

@@ -21,6 +21,11 @@ const (
 	ETOOMANY      = "too_many_requests"   // the caller is over a rate limit (429)
 	EUNAVAILABLE  = "unavailable"         // the store is throttling or down; retry later (503)
 	EINTERNAL     = "internal"            // anything unexpected; never shown in detail (500)
+
+	// Poll refusals (409): the vote clashes with the poll's state.
+	EPOLLCLOSED   = "poll_closed"   // the poll is closed or past its closesAt
+	EPOLLNOTOPEN  = "poll_not_open" // the poll's opensAt is still ahead
+	EALREADYVOTED = "already_voted" // this voter (token or address) has voted
 )
 
 // Error is eportal's error. Code and Message are for the client; Op and Err are

@@ -1,0 +1,579 @@
+package dynamo_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"eportal/infra/ddblocal"
+	"eportal/infra/tables"
+	"eportal/internal/dynamo"
+	"eportal/internal/portal"
+)
+
+// testPoll is an open single-choice poll with three options.
+func testPoll(id, dedupe string) *portal.Poll {
+	return &portal.Poll{
+		ID: id, Question: "Bạn đánh giá như thế nào?", MaxChoices: 1, OpensAt: at(-time.Hour),
+		Options: []portal.PollOption{{ID: "o1", Label: "Tốt"}, {ID: "o2", Label: "Khá"}, {ID: "o3", Label: "Kém"}},
+		Status:  portal.PollOpen, Dedupe: dedupe, Results: portal.ResultsAlways, VotesPerAddress: 1000,
+		CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+}
+
+func (h *harness) mustPoll(t *testing.T, p *portal.Poll) {
+	t.Helper()
+	if err := h.store.CreatePoll(context.Background(), p); err != nil {
+		t.Fatalf("CreatePoll: %v", err)
+	}
+}
+
+func ballot(p *portal.Poll, token, address, network string, choices ...string) dynamo.Ballot {
+	return dynamo.Ballot{Poll: p, Choices: choices, TokenHash: token, AddressHash: address, NetworkHash: network, Now: now}
+}
+
+// state is everything a vote may change: the summed tally and the vote items.
+type state struct {
+	tally   portal.Tally
+	markers []string // PKs of VOTE# items with their counters, sorted by the scan
+}
+
+func (h *harness) state(t *testing.T, pollID string) state {
+	t.Helper()
+	snap, err := h.store.Poll(context.Background(), pollID, "")
+	if err != nil {
+		t.Fatalf("Poll(%s): %v", pollID, err)
+	}
+	var s state
+	s.tally = snap.Tally
+	in := &dynamodb.ScanInput{TableName: &h.table, ConsistentRead: aws.Bool(true)}
+	for {
+		out, err := h.db.Scan(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range out.Items {
+			pk := it["PK"].(*types.AttributeValueMemberS).Value
+			if strings.HasPrefix(pk, "VOTE#") {
+				n := ""
+				if v, ok := it["n"].(*types.AttributeValueMemberN); ok {
+					n = "=" + v.Value
+				}
+				s.markers = append(s.markers, pk+n)
+			}
+		}
+		if out.LastEvaluatedKey == nil {
+			break
+		}
+		in.ExclusiveStartKey = out.LastEvaluatedKey
+	}
+	return s
+}
+
+func (s state) String() string {
+	return fmt.Sprintf("voters %d votes %v markers %d", s.tally.Voters, s.tally.Votes, len(s.markers))
+}
+
+func sum(t portal.Tally) int64 {
+	var n int64
+	for _, v := range t.Votes {
+		n += v
+	}
+	return n
+}
+
+func TestVoteConcurrentDistinctVoters(t *testing.T) {
+	h := mustHarness(t)
+	p := testPoll("p200", portal.DedupeToken)
+	h.mustPoll(t, p)
+	const voters = 200
+	var wg sync.WaitGroup
+	errs := make(chan error, voters)
+	for i := 0; i < voters; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			choice := []string{"o1", "o2", "o3"}[i%3]
+			errs <- h.store.Vote(context.Background(), ballot(p, fmt.Sprint("tok", i), "", fmt.Sprint("net", i), choice))
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("Vote: %v", err)
+		}
+	}
+	snap, err := h.store.Poll(context.Background(), p.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := p.ResultsOf(snap.Tally)
+	if r.TotalVoters != voters || r.TotalVotes != voters {
+		t.Errorf("total voters %d, votes %d; want %d", r.TotalVoters, r.TotalVotes, voters)
+	}
+	want := []int64{67, 67, 66}
+	total := 0
+	for i, o := range r.Options {
+		if o.Votes != want[i] {
+			t.Errorf("option %s has %d votes; want %d", o.ID, o.Votes, want[i])
+		}
+		total += int(o.Percent)
+	}
+	if total != 1000 {
+		t.Errorf("percentages add up to %d tenths; want 1000", total)
+	}
+}
+
+func TestVoteSameTokenConcurrently(t *testing.T) {
+	h := mustHarness(t)
+	p := testPoll("p50", portal.DedupeToken)
+	h.mustPoll(t, p)
+	const tries = 50
+	var ok, already atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < tries; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := h.store.Vote(context.Background(), ballot(p, "same-token", "", "net", "o2"))
+			switch portal.ErrorCode(err) {
+			case "":
+				ok.Add(1)
+			case portal.EALREADYVOTED:
+				already.Add(1)
+			default:
+				t.Errorf("Vote: %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 1 || already.Load() != tries-1 {
+		t.Errorf("%d counted, %d already voted; want 1 and %d", ok.Load(), already.Load(), tries-1)
+	}
+	s := h.state(t, p.ID)
+	if s.tally.Voters != 1 || s.tally.Votes["o2"] != 1 || sum(s.tally) != 1 {
+		t.Errorf("tally %s; want one vote for o2", s)
+	}
+}
+
+func TestVoteAddressPolicy(t *testing.T) {
+	h := mustHarness(t)
+	p := testPoll("pip", portal.DedupeIP)
+	h.mustPoll(t, p)
+	const tokens = 100
+	var ok, already atomic.Int32
+	var wg sync.WaitGroup
+	for i := 0; i < tokens; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			// A new token each time, from one IP and User-Agent.
+			err := h.store.Vote(context.Background(), ballot(p, fmt.Sprint("tok", i), "addr-hash", "net-hash", "o1"))
+			switch portal.ErrorCode(err) {
+			case "":
+				ok.Add(1)
+			case portal.EALREADYVOTED:
+				already.Add(1)
+			default:
+				t.Errorf("Vote: %v", err)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if ok.Load() != 1 || already.Load() != tokens-1 {
+		t.Errorf("%d counted, %d already voted; want 1 and %d", ok.Load(), already.Load(), tokens-1)
+	}
+	if s := h.state(t, p.ID); s.tally.Voters != 1 || sum(s.tally) != 1 {
+		t.Errorf("tally %s; want 1 voter", s)
+	}
+}
+
+func TestVoteBothPolicy(t *testing.T) {
+	h := mustHarness(t)
+	p := testPoll("pboth", portal.DedupeBoth)
+	h.mustPoll(t, p)
+	ctx := context.Background()
+	if err := h.store.Vote(ctx, ballot(p, "t1", "a1", "n1", "o1")); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string]dynamo.Ballot{
+		"same token, other address": ballot(p, "t1", "a2", "n2", "o2"),
+		"other token, same address": ballot(p, "t2", "a1", "n1", "o2"),
+	} {
+		if err := h.store.Vote(ctx, b); portal.ErrorCode(err) != portal.EALREADYVOTED {
+			t.Errorf("%s: Vote = %v; want %s", name, err, portal.EALREADYVOTED)
+		}
+	}
+	if err := h.store.Vote(ctx, ballot(p, "t3", "a3", "n1", "o2")); err != nil {
+		t.Errorf("new token and address: %v", err)
+	}
+	if s := h.state(t, p.ID); s.tally.Voters != 2 {
+		t.Errorf("tally %s; want 2 voters", s)
+	}
+}
+
+// TestVoteRefusalsChangeNothing holds every refusal of the store to leaving
+// tallies and markers exactly as they were.
+func TestVoteRefusalsChangeNothing(t *testing.T) {
+	h := mustHarness(t)
+	ctx := context.Background()
+	open := testPoll("open", portal.DedupeToken)
+	open.VotesPerAddress = 2
+	h.mustPoll(t, open)
+	upcoming := testPoll("upcoming", portal.DedupeToken)
+	upcoming.OpensAt = at(time.Hour)
+	h.mustPoll(t, upcoming)
+	expired := testPoll("expired", portal.DedupeToken)
+	expired.ClosesAt = at(-time.Minute)
+	h.mustPoll(t, expired)
+	for _, v := range []dynamo.Ballot{ballot(open, "voted", "", "office", "o1"), ballot(open, "other", "", "office", "o3")} {
+		if err := h.store.Vote(ctx, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	closed := testPoll("closed", portal.DedupeToken)
+	h.mustPoll(t, closed)
+	after := *closed
+	after.Status, after.Version = portal.PollClosed, 2
+	if err := h.store.SavePoll(ctx, dynamo.PollChange{Before: closed, After: &after, Action: "close", Actor: "admin", Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	// A stale definition that still lists an option the poll no longer has.
+	stale := *open
+	stale.Options = append(append([]portal.PollOption{}, open.Options...), portal.PollOption{ID: "o9", Label: "?"})
+
+	tests := []struct {
+		name string
+		b    dynamo.Ballot
+		code string
+	}{
+		{"already voted", ballot(open, "voted", "", "elsewhere", "o2"), portal.EALREADYVOTED},
+		{"address over its cap", ballot(open, "third", "", "office", "o2"), portal.ETOOMANY},
+		{"not open yet", ballot(upcoming, "t", "", "n", "o1"), portal.EPOLLNOTOPEN},
+		{"past closesAt", ballot(expired, "t", "", "n", "o1"), portal.EPOLLCLOSED},
+		{"closed by an admin", ballot(closed, "t", "", "n", "o1"), portal.EPOLLCLOSED},
+		{"option not in the poll", ballot(&stale, "t", "", "n", "o9"), portal.EINVALID},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := h.state(t, tt.b.Poll.ID)
+			h.calls.Reset()
+			err := h.store.Vote(ctx, tt.b)
+			if got := portal.ErrorCode(err); got != tt.code {
+				t.Fatalf("Vote = %v; want code %s", err, tt.code)
+			}
+			if n := h.calls.Counts()["TransactWriteItems"]; n != 1 {
+				t.Errorf("%d transactions; want 1", n)
+			}
+			if after := h.state(t, tt.b.Poll.ID); after.String() != before.String() || strings.Join(after.markers, ",") != strings.Join(before.markers, ",") {
+				t.Errorf("state changed:\nbefore %s %v\nafter  %s %v", before, before.markers, after, after.markers)
+			}
+		})
+	}
+}
+
+func TestVoteIsOneTransaction(t *testing.T) {
+	h := mustHarness(t)
+	p := testPoll("calls", portal.DedupeBoth)
+	h.mustPoll(t, p)
+	h.calls.Reset()
+	if err := h.store.Vote(context.Background(), ballot(p, "t", "a", "n", "o1")); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.calls.Counts(); got["TransactWriteItems"] != 1 || h.calls.Total() != 1 {
+		t.Errorf("calls %v; want one TransactWriteItems", got)
+	}
+	h.calls.Reset()
+	if _, err := h.store.Poll(context.Background(), p.ID, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.calls.Counts(); got["BatchGetItem"] != 1 || h.calls.Total() != 1 {
+		t.Errorf("calls %v; want one BatchGetItem", got)
+	}
+}
+
+// faultyTransport sits between the SDK and DynamoDB Local and misbehaves on
+// TransactWriteItems as told.
+type faultyTransport struct {
+	next http.RoundTripper
+	// dropAfterCommit: send the request, then lose the response this many times.
+	dropAfterCommit atomic.Int32
+	// conflicts: answer this many requests with a TransactionConflict cancellation, without sending them.
+	conflicts atomic.Int32
+	// newToken: give every TransactWriteItems a fresh ClientRequestToken, as
+	// a server that did not deduplicate the SDK's retry would behave.
+	newToken atomic.Bool
+	sent     atomic.Int32
+}
+
+func (f *faultyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Header.Get("X-Amz-Target") != "DynamoDB_20120810.TransactWriteItems" {
+		return f.next.RoundTrip(req)
+	}
+	if f.conflicts.Add(-1) >= 0 {
+		body := `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","message":"Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, TransactionConflict]","CancellationReasons":[{"Code":"None"},{"Code":"None"},{"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"}]}`
+		return &http.Response{
+			StatusCode: 400, Status: "400 Bad Request", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+			Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"}, "X-Amzn-Requestid": {"injected"}},
+			Body:   io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req,
+		}, nil
+	}
+	f.sent.Add(1)
+	if f.newToken.Load() {
+		body, _ := io.ReadAll(req.Body)
+		var in map[string]any
+		if err := json.Unmarshal(body, &in); err != nil {
+			return nil, err
+		}
+		in["ClientRequestToken"] = fmt.Sprintf("fresh-%d-%d", time.Now().UnixNano(), f.sent.Load())
+		body, _ = json.Marshal(in)
+		req = req.Clone(req.Context())
+		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		req.Header.Set("Content-Length", fmt.Sprint(len(body)))
+	}
+	resp, err := f.next.RoundTrip(req)
+	if err == nil && f.dropAfterCommit.Add(-1) >= 0 {
+		// The transaction ran; the client never hears of it.
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return nil, fmt.Errorf("injected: connection reset after the request was sent")
+	}
+	return resp, err
+}
+
+func faultyHarness(t *testing.T) (*harness, *faultyTransport) {
+	t.Helper()
+	f := &faultyTransport{next: http.DefaultTransport.(*http.Transport).Clone()}
+	calls := &dynamo.CallCounter{}
+	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"), calls.Option(),
+		func(o *dynamodb.Options) { o.HTTPClient = &http.Client{Transport: f} })
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := tables.MustCreate(t, db)
+	h := mustHarness(t)
+	h.store, h.db, h.table, h.calls = dynamo.New(db, table, h.cursors), db, table, calls
+	return h, f
+}
+
+// TestVoteResponseLostAfterCommit: the transaction commits, its response is
+// lost, the SDK sends it again. With the same ClientRequestToken DynamoDB
+// (and DynamoDB Local) answers the retry idempotently; "rerun" makes the
+// retry execute again, which must find its own marker (its nonce) and
+// succeed without counting twice.
+func TestVoteResponseLostAfterCommit(t *testing.T) {
+	for _, tc := range []struct {
+		dedupe string
+		rerun  bool
+	}{{portal.DedupeToken, false}, {portal.DedupeToken, true}, {portal.DedupeIP, true}, {portal.DedupeBoth, true}} {
+		t.Run(fmt.Sprintf("%s rerun=%v", tc.dedupe, tc.rerun), func(t *testing.T) {
+			dedupe := tc.dedupe
+			h, f := faultyHarness(t)
+			p := testPoll("lost", dedupe)
+			h.mustPoll(t, p)
+			f.newToken.Store(tc.rerun)
+			f.dropAfterCommit.Store(1)
+			err := h.store.Vote(context.Background(), ballot(p, "tok", "addr", "net", "o3"))
+			if err != nil {
+				t.Errorf("Vote after a lost response = %v; want success (the retry finds its own marker)", err)
+			}
+			if f.sent.Load() < 2 {
+				t.Errorf("the transaction was sent %d times; the test needs a retry", f.sent.Load())
+			}
+			// The client, unsure, sends its vote again: a new request.
+			err = h.store.Vote(context.Background(), ballot(p, "tok", "addr", "net", "o3"))
+			if portal.ErrorCode(err) != portal.EALREADYVOTED {
+				t.Errorf("client retry = %v; want %s", err, portal.EALREADYVOTED)
+			}
+			if s := h.state(t, p.ID); s.tally.Voters != 1 || s.tally.Votes["o3"] != 1 || sum(s.tally) != 1 {
+				t.Errorf("tally %s; want exactly one vote for o3", s)
+			}
+		})
+	}
+}
+
+func TestVoteRetriesTransactionConflict(t *testing.T) {
+	h, f := faultyHarness(t)
+	p := testPoll("conflict", portal.DedupeToken)
+	h.mustPoll(t, p)
+	f.conflicts.Store(1)
+	h.calls.Reset()
+	if err := h.store.Vote(context.Background(), ballot(p, "tok", "", "net", "o1")); err != nil {
+		t.Fatalf("Vote = %v; want success after one retry", err)
+	}
+	if n := h.calls.Counts()["TransactWriteItems"]; n != 2 {
+		t.Errorf("%d transactions; want 2 (a conflict, then the vote)", n)
+	}
+	if s := h.state(t, p.ID); s.tally.Voters != 1 || sum(s.tally) != 1 {
+		t.Errorf("tally %s; want one vote", s)
+	}
+
+	// Conflicts on every attempt: a bounded retry, then 503, nothing written.
+	f.conflicts.Store(100)
+	h.calls.Reset()
+	err := h.store.Vote(context.Background(), ballot(p, "tok2", "", "net", "o1"))
+	if portal.ErrorCode(err) != portal.EUNAVAILABLE {
+		t.Errorf("Vote under constant conflicts = %v; want %s", err, portal.EUNAVAILABLE)
+	}
+	if n := h.calls.Counts()["TransactWriteItems"]; n != 3 {
+		t.Errorf("%d attempts; want 3", n)
+	}
+	f.conflicts.Store(0)
+	if s := h.state(t, p.ID); s.tally.Voters != 1 {
+		t.Errorf("tally %s; want still one vote", s)
+	}
+}
+
+func TestPollEditsKeepCountsIntact(t *testing.T) {
+	h := mustHarness(t)
+	ctx := context.Background()
+	p := testPoll("edit", portal.DedupeToken)
+	h.mustPoll(t, p)
+	if err := h.store.Vote(ctx, ballot(p, "t", "", "n", "o1")); err != nil {
+		t.Fatal(err)
+	}
+	save := func(before *portal.Poll, change func(*portal.Poll)) (*portal.Poll, error) {
+		after := *before
+		after.Options = append([]portal.PollOption{}, before.Options...)
+		change(&after)
+		after.Version = before.Version + 1
+		return &after, h.store.SavePoll(ctx, dynamo.PollChange{Before: before, After: &after, Action: "update", Actor: "admin", Now: now})
+	}
+	// Removing the voted option is refused and changes nothing.
+	if _, err := save(p, func(q *portal.Poll) { q.Options = q.Options[1:] }); portal.ErrorCode(err) != portal.ECONFLICT {
+		t.Fatalf("removing a voted option = %v; want %s", err, portal.ECONFLICT)
+	}
+	// Relabelling it and removing an option without votes is fine.
+	p2, err := save(p, func(q *portal.Poll) { q.Options[0].Label = "Rất tốt"; q.Options = q.Options[:2] })
+	if err != nil {
+		t.Fatalf("relabel and drop an unvoted option: %v", err)
+	}
+	if err := h.store.Vote(ctx, ballot(p, "t2", "", "n", "o3")); portal.ErrorCode(err) != portal.EINVALID {
+		t.Errorf("vote for the dropped option with the old definition = %v; want %s", err, portal.EINVALID)
+	}
+	// A stale version is refused.
+	if _, err := save(p, func(q *portal.Poll) { q.Question = "?" }); portal.ErrorCode(err) != portal.EPRECONDITION {
+		t.Errorf("stale save = %v; want %s", err, portal.EPRECONDITION)
+	}
+	snap, err := h.store.Poll(ctx, p.ID, "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Poll.Options[0].Label != "Rất tốt" || len(snap.Poll.Options) != 2 || snap.Tally.Votes["o1"] != 1 || snap.Receipt == nil {
+		t.Errorf("after edits: %+v tally %v receipt %v", snap.Poll.Options, snap.Tally, snap.Receipt)
+	}
+	if _, err := save(p2, func(q *portal.Poll) { q.Status = portal.PollClosed }); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.Vote(ctx, ballot(p2, "t3", "", "n", "o2")); portal.ErrorCode(err) != portal.EPOLLCLOSED {
+		t.Errorf("vote after close = %v; want %s", err, portal.EPOLLCLOSED)
+	}
+}
+
+func TestAddressKeyLifecycle(t *testing.T) {
+	h := mustHarness(t)
+	ctx := context.Background()
+	p := testPoll("ipkey", portal.DedupeIP)
+	h.mustPoll(t, p)
+	k1, err := h.store.AddressKey(ctx, p, bytes.Repeat([]byte{1}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := h.store.AddressKey(ctx, p, bytes.Repeat([]byte{2}, 32))
+	if err != nil || !bytes.Equal(k1, k2) || k1[0] != 1 {
+		t.Fatalf("second AddressKey = %x, %v; want the first key %x", k2, err, k1)
+	}
+	snap, _ := h.store.Poll(ctx, p.ID, "")
+	if !bytes.Equal(snap.AddressKey, k1) {
+		t.Errorf("Poll's AddressKey = %x; want %x", snap.AddressKey, k1)
+	}
+	after := *p
+	after.Status, after.Version = portal.PollClosed, 2
+	if err := h.store.SavePoll(ctx, dynamo.PollChange{Before: p, After: &after, Action: "close", Actor: "admin", Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if snap, _ := h.store.Poll(ctx, p.ID, ""); snap.AddressKey != nil {
+		t.Error("the address key outlived the poll's close")
+	}
+}
+
+// TestVoteRepairsPollWithoutShards covers a poll stored before tally shards
+// existed (local stacks loaded with the first demo content).
+func TestVoteRepairsPollWithoutShards(t *testing.T) {
+	h := mustHarness(t)
+	h.mustPutRaw(t, map[string]any{
+		"PK": "POLL#legacy", "SK": "POLL", "id": "legacy", "question": "?", "maxChoices": 1,
+		"options": []map[string]string{{"ID": "o1", "Label": "A"}, {"ID": "o2", "Label": "B"}},
+		"opensAt": "2026-11-01T00:00:00Z", "status": "open", "dedupe": "token", "results": "always",
+		"createdAt": "2026-11-01T00:00:00.000Z", "updatedAt": "2026-11-01T00:00:00.000Z", "version": 1,
+	})
+	snap, err := h.store.Poll(context.Background(), "legacy", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.Vote(context.Background(), ballot(snap.Poll, "t", "", "n", "o2")); err != nil {
+		t.Fatalf("Vote on a poll without shards: %v", err)
+	}
+	if s := h.state(t, "legacy"); s.tally.Voters != 1 || s.tally.Votes["o2"] != 1 {
+		t.Errorf("tally %s; want one vote for o2", s)
+	}
+}
+
+func TestDeletePoll(t *testing.T) {
+	h := mustHarness(t)
+	ctx := context.Background()
+	p := testPoll("gone", portal.DedupeToken)
+	h.mustPoll(t, p)
+	if err := h.store.DeletePoll(ctx, p, "admin", now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.store.Poll(ctx, p.ID, ""); portal.ErrorCode(err) != portal.ENOTFOUND {
+		t.Errorf("Poll after delete = %v; want not found", err)
+	}
+	if err := h.store.Vote(ctx, ballot(p, "t", "", "n", "o1")); portal.ErrorCode(err) != portal.ENOTFOUND {
+		t.Errorf("Vote after delete = %v; want not found", err)
+	}
+	if err := h.store.DeletePoll(ctx, p, "admin", now); portal.ErrorCode(err) != portal.ENOTFOUND {
+		t.Errorf("second delete = %v; want not found", err)
+	}
+}
+
+func TestActivePolls(t *testing.T) {
+	h := mustHarness(t)
+	ctx := context.Background()
+	a := testPoll("a-open", portal.DedupeToken)
+	b := testPoll("b-upcoming", portal.DedupeToken)
+	b.OpensAt = at(time.Hour)
+	c := testPoll("c-expired", portal.DedupeToken)
+	c.ClosesAt = at(-time.Second)
+	d := testPoll("d-open-later-close", portal.DedupeToken)
+	d.OpensAt, d.ClosesAt = at(-time.Minute), at(time.Hour)
+	for _, p := range []*portal.Poll{a, b, c, d} {
+		h.mustPoll(t, p)
+	}
+	polls, next, err := h.store.ActivePolls(ctx, now, 20, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, p := range polls {
+		ids = append(ids, p.ID)
+	}
+	if got := strings.Join(ids, ","); got != "d-open-later-close,a-open" || next != "" {
+		t.Errorf("active polls %s (next %q); want d-open-later-close,a-open", got, next)
+	}
+}

@@ -1,0 +1,89 @@
+package pollsapi
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"eportal/internal/apigw"
+	"eportal/internal/dynamo"
+	"eportal/internal/portal"
+	"eportal/internal/voter"
+)
+
+// Store is what the handler needs from storage; *dynamo.Store satisfies it.
+type Store interface {
+	Poll(ctx context.Context, id, tokenHash string) (*dynamo.PollSnapshot, error)
+	ActivePolls(ctx context.Context, now time.Time, limit int, cursor string) ([]*portal.Poll, string, error)
+	AddressKey(ctx context.Context, p *portal.Poll, fresh []byte) ([]byte, error)
+	DropAddressKey(ctx context.Context, id string) error
+	Vote(ctx context.Context, b dynamo.Ballot) error
+}
+
+var _ Store = (*dynamo.Store)(nil)
+
+// Cache lifetimes: results move with every vote, so a CDN may keep a poll
+// for seconds only; the list of active polls changes when an admin acts.
+const (
+	pollCache     = "public, max-age=10, stale-while-revalidate=10"
+	listCache     = "public, max-age=30, stale-while-revalidate=30"
+	privateCache  = "private, no-store"
+	notFoundCache = "public, max-age=30"
+)
+
+// Handler serves the polls routes. Create it with New.
+type Handler struct {
+	store  Store
+	tokens *voter.Signer
+	now    func() time.Time
+	log    *slog.Logger
+	route  map[string]func(context.Context, apigw.Request) apigw.Response
+}
+
+// Option configures a Handler.
+type Option func(*Handler)
+
+// WithClock sets the clock poll windows are decided by (default time.Now).
+func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
+
+// WithLogger sets the logger for failed requests (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }
+
+// New returns a Handler on store, issuing and checking voter tokens with
+// tokens.
+func New(store Store, tokens *voter.Signer, opts ...Option) *Handler {
+	h := &Handler{store: store, tokens: tokens, now: time.Now, log: slog.Default()}
+	for _, o := range opts {
+		o(h)
+	}
+	h.route = map[string]func(context.Context, apigw.Request) apigw.Response{
+		"GET /polls":             h.listPolls,
+		"GET /polls/{id}":        h.getPoll,
+		"POST /polls/{id}/votes": h.vote,
+	}
+	return h
+}
+
+// Routes returns the route keys the handler serves, as template.yaml declares
+// them.
+func (h *Handler) Routes() []string {
+	out := make([]string, 0, len(h.route))
+	for k := range h.route {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Handle serves one API Gateway request. It returns a nil error for every
+// outcome; an unknown route key gets a JSON 404.
+func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
+	serve, ok := h.route[req.RouteKey]
+	if !ok {
+		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "No such route."), apigw.NoStore), nil
+	}
+	return serve(ctx, req), nil
+}
+
+func (h *Handler) fail(ctx context.Context, err error, cacheControl string) apigw.Response {
+	return apigw.Error(ctx, h.log, err, cacheControl)
+}

@@ -1,0 +1,132 @@
+package pollsapi
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"eportal/internal/apigw"
+	"eportal/internal/dynamo"
+	"eportal/internal/portal"
+	"eportal/internal/slug"
+	"eportal/internal/voter"
+)
+
+// pollJSON is a poll as readers get it. Results are present only when the
+// poll's results policy lets this reader see them; otherwise
+// resultsVisibleAfter says when they will be ("vote" or "close").
+type pollJSON struct {
+	ID                  string              `json:"id"`
+	Question            string              `json:"question"`
+	Options             []portal.PollOption `json:"options"`
+	MaxChoices          int                 `json:"maxChoices"`
+	OpensAt             string              `json:"opensAt,omitempty"`
+	ClosesAt            string              `json:"closesAt,omitempty"`
+	State               string              `json:"state"` // open, upcoming, closed
+	Dedupe              string              `json:"dedupe"`
+	ResultsPolicy       string              `json:"resultsPolicy"`
+	Results             *portal.PollResults `json:"results,omitempty"`
+	ResultsVisibleAfter string              `json:"resultsVisibleAfter,omitempty"`
+	Voted               *bool               `json:"voted,omitempty"`       // when the request carried a voter token
+	YourChoices         []string            `json:"yourChoices,omitempty"` // what that token voted
+}
+
+func view(p *portal.Poll, now time.Time, tally *portal.Tally, voted bool, hasToken bool, choices []string) pollJSON {
+	j := pollJSON{
+		ID: p.ID, Question: p.Question, Options: p.Options, MaxChoices: p.MaxChoices,
+		State: p.StateAt(now), Dedupe: p.Dedupe, ResultsPolicy: p.Results, YourChoices: choices,
+	}
+	if p.OpensAt != nil {
+		j.OpensAt = p.OpensAt.UTC().Format(time.RFC3339)
+	}
+	if p.ClosesAt != nil {
+		j.ClosesAt = p.ClosesAt.UTC().Format(time.RFC3339)
+	}
+	if hasToken {
+		j.Voted = &voted
+	}
+	switch {
+	case tally == nil:
+	case p.ResultsVisible(now, voted):
+		r := p.ResultsOf(*tally)
+		j.Results = &r
+	case p.Results == portal.ResultsAfterVote:
+		j.ResultsVisibleAfter = "vote"
+	default:
+		j.ResultsVisibleAfter = "close"
+	}
+	return j
+}
+
+type listJSON struct {
+	Items      []pollJSON `json:"items"`
+	NextCursor string     `json:"nextCursor,omitempty"`
+}
+
+// listPolls serves GET /polls?limit=&cursor=: the polls open now, newest
+// first, without results (GET /polls/{id} has them).
+func (h *Handler) listPolls(ctx context.Context, req apigw.Request) apigw.Response {
+	limit, err := apigw.Limit(req)
+	if err != nil {
+		return h.fail(ctx, err, notFoundCache)
+	}
+	now := h.now()
+	polls, next, err := h.store.ActivePolls(ctx, now, limit, req.QueryStringParameters["cursor"])
+	if err != nil {
+		return h.fail(ctx, err, notFoundCache)
+	}
+	out := listJSON{Items: make([]pollJSON, 0, len(polls)), NextCursor: next}
+	for _, p := range polls {
+		out.Items = append(out.Items, view(p, now, nil, false, false, nil))
+	}
+	return apigw.Cached(req, out, listCache)
+}
+
+// getPoll serves GET /polls/{id}: the poll, and its results when its policy
+// allows. A request carrying a valid voter token also learns whether it
+// voted and what; that answer is private. A token that does not verify is
+// ignored here (the poll still renders) and refused on a vote.
+func (h *Handler) getPoll(ctx context.Context, req apigw.Request) apigw.Response {
+	id := req.PathParameters["id"]
+	if !slug.Valid(id) {
+		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "Poll not found."), notFoundCache)
+	}
+	now := h.now()
+	var tokenHash voter.ID
+	if tok := token(req); tok != "" {
+		tokenHash, _ = h.tokens.Verify(tok, now)
+	}
+	snap, err := h.store.Poll(ctx, id, string(tokenHash))
+	if err != nil {
+		return h.fail(ctx, err, notFoundCache)
+	}
+	v := view(snap.Poll, now, &snap.Tally, snap.Receipt != nil, tokenHash != "", receiptChoices(snap))
+	if tokenHash != "" {
+		return apigw.JSON(http.StatusOK, v, privateCache)
+	}
+	resp := apigw.Cached(req, v, pollCache)
+	resp.Headers["Vary"] = "Cookie, " + voter.Header
+	return resp
+}
+
+func receiptChoices(snap *dynamo.PollSnapshot) []string {
+	if snap.Receipt == nil {
+		return nil
+	}
+	return snap.Receipt.Choices
+}
+
+// token returns the request's voter token: the X-Voter-Token header (apps,
+// and web pages on another site than the API), else the eportal_voter cookie.
+func token(req apigw.Request) string {
+	if t := strings.TrimSpace(apigw.Header(req, voter.Header)); t != "" {
+		return t
+	}
+	for _, c := range req.Cookies {
+		if name, value, ok := strings.Cut(strings.TrimSpace(c), "="); ok && name == voter.Cookie {
+			return value
+		}
+	}
+	return ""
+}
