@@ -37,7 +37,7 @@ type Handler struct {
 	tokens *voter.Signer
 	now    func() time.Time
 	log    *slog.Logger
-	route  map[string]func(context.Context, apigw.Request) apigw.Response
+	route  apigw.Mux
 }
 
 // Option configures a Handler.
@@ -56,7 +56,7 @@ func New(store Store, tokens *voter.Signer, opts ...Option) *Handler {
 	for _, o := range opts {
 		o(h)
 	}
-	h.route = map[string]func(context.Context, apigw.Request) apigw.Response{
+	h.route = apigw.Mux{
 		"GET /polls":             h.listPolls,
 		"GET /polls/{id}":        h.getPoll,
 		"POST /polls/{id}/votes": h.vote,
@@ -66,22 +66,12 @@ func New(store Store, tokens *voter.Signer, opts ...Option) *Handler {
 
 // Routes returns the route keys the handler serves, as template.yaml declares
 // them.
-func (h *Handler) Routes() []string {
-	out := make([]string, 0, len(h.route))
-	for k := range h.route {
-		out = append(out, k)
-	}
-	return out
-}
+func (h *Handler) Routes() []string { return h.route.Routes() }
 
 // Handle serves one API Gateway request. It returns a nil error for every
 // outcome; an unknown route key gets a JSON 404.
 func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
-	serve, ok := h.route[req.RouteKey]
-	if !ok {
-		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "No such route."), apigw.NoStore), nil
-	}
-	return serve(ctx, req), nil
+	return h.route.Serve(ctx, h.log, req), nil
 }
 
 func (h *Handler) fail(ctx context.Context, err error, cacheControl string) apigw.Response {

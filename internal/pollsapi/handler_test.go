@@ -16,7 +16,6 @@ import (
 	"eportal/infra/demo"
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
-	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
 	"eportal/internal/pollsapi"
 	"eportal/internal/portal"
@@ -43,13 +42,7 @@ type env struct {
 func mustEnv(t *testing.T) *env {
 	t.Helper()
 	calls := &dynamo.CallCounter{}
-	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"), calls.Option())
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := tables.MustCreate(t, db)
-	codec, _ := cursor.New([]byte("polls test secret, 32 bytes long"))
-	store := dynamo.New(db, table, codec)
+	store := tables.MustStore(t, calls.Option()).Store
 	if _, err := demo.Load(context.Background(), store, now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
