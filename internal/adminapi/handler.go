@@ -35,6 +35,7 @@ type Store interface {
 	Audit(ctx context.Context, q dynamo.AuditQuery) ([]portal.AuditRecord, string, error)
 
 	Poll(ctx context.Context, id, tokenHash string) (*dynamo.PollSnapshot, error)
+	AllPolls(ctx context.Context, limit int, cursor string) ([]*portal.Poll, string, error)
 	SavePoll(ctx context.Context, ch dynamo.PollChange) error
 	DeletePoll(ctx context.Context, p *portal.Poll, actor string, now time.Time) error
 }
@@ -100,6 +101,7 @@ func New(store Store, opts ...Option) *Handler {
 		"DELETE /admin/links/{id}":                        {auth.Admin, h.deleteLink},
 		"GET /admin/audit":                                {auth.Admin, h.listAudit},
 		"POST /admin/polls":                               {auth.Admin, h.createPoll},
+		"GET /admin/polls":                                {auth.Admin, h.listPolls},
 		"GET /admin/polls/{id}":                           {auth.Admin, h.getPoll},
 		"PUT /admin/polls/{id}":                           {auth.Admin, h.updatePoll},
 		"POST /admin/polls/{id}/close":                    {auth.Admin, h.closePoll},

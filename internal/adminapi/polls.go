@@ -220,3 +220,33 @@ func (h *Handler) deletePoll(ctx context.Context, r *request) apigw.Response {
 	}
 	return noContent()
 }
+
+// pollListItem is a poll in the admins' list: its definition and its state
+// now, without results (GET /admin/polls/{id} has them).
+type pollListItem struct {
+	*portal.Poll
+	State string `json:"state"`
+}
+
+type pollPage struct {
+	Items      []pollListItem `json:"items"`
+	NextCursor string         `json:"nextCursor,omitempty"`
+}
+
+// listPolls serves GET /admin/polls?limit=&cursor=: every poll, upcoming,
+// open or closed, newest first.
+func (h *Handler) listPolls(ctx context.Context, r *request) apigw.Response {
+	limit, err := apigw.Limit(r.Request)
+	if err != nil {
+		return h.fail(ctx, err)
+	}
+	ps, next, err := h.store.AllPolls(ctx, limit, r.QueryStringParameters["cursor"])
+	if err != nil {
+		return h.fail(ctx, err)
+	}
+	out := pollPage{Items: make([]pollListItem, 0, len(ps)), NextCursor: next}
+	for _, p := range ps {
+		out.Items = append(out.Items, pollListItem{Poll: p, State: p.StateAt(r.now)})
+	}
+	return h.ok(http.StatusOK, out, nil)
+}

@@ -2,7 +2,9 @@ package adminapi_test
 
 import (
 	"context"
+	"strings"
 	"testing"
+	"time"
 
 	"eportal/internal/dynamo"
 	"eportal/internal/portal"
@@ -103,5 +105,52 @@ func TestPollAdmin(t *testing.T) {
 	// create, update, close, delete: four audit records.
 	if got := e.auditCount(t) - audits; got != 4 {
 		t.Errorf("%d audit records; want 4", got)
+	}
+}
+
+// TestPollList: admins list every poll, closed ones included, newest first,
+// page by page; the public list shows only the open ones.
+func TestPollList(t *testing.T) {
+	e := mustEnv(t)
+	for i, id := range []string{"mot", "hai", "ba"} {
+		*e.clock = now.Add(time.Duration(i) * time.Minute)
+		body := strings.Replace(pollBody, "y-kien-ve-le-hoi", id, 1)
+		if resp, _ := e.do(t, call{role: "admin", method: "POST", path: "/admin/polls", body: body}); resp.StatusCode != 201 {
+			t.Fatalf("create %s = %d %s", id, resp.StatusCode, resp.Body)
+		}
+	}
+	if resp, _ := e.do(t, call{role: "admin", method: "POST", path: "/admin/polls/hai/close", route: "/admin/polls/{id}/close",
+		params: map[string]string{"id": "hai"}}); resp.StatusCode != 200 {
+		t.Fatalf("close = %d %s", resp.StatusCode, resp.Body)
+	}
+	var got []string
+	q := map[string]string{"limit": "2"}
+	for pages := 0; pages < 10; pages++ {
+		resp, b := e.do(t, call{role: "admin", method: "GET", path: "/admin/polls", query: q})
+		if resp.StatusCode != 200 {
+			t.Fatalf("list = %d %s", resp.StatusCode, resp.Body)
+		}
+		for _, it := range b["items"].([]any) {
+			p := it.(map[string]any)
+			got = append(got, p["id"].(string)+":"+p["state"].(string))
+			if _, ok := p["tally"]; ok {
+				t.Errorf("list item carries results: %v", p)
+			}
+		}
+		next, _ := b["nextCursor"].(string)
+		if next == "" {
+			break
+		}
+		q = map[string]string{"limit": "2", "cursor": next}
+	}
+	want := "ba:open hai:closed mot:open danh-gia-cong-thong-tin:open"
+	if strings.Join(got, " ") != want {
+		t.Errorf("admin list = %v; want %s", got, want)
+	}
+	if resp, _ := e.do(t, call{role: "publisher", method: "GET", path: "/admin/polls"}); resp.StatusCode != 403 {
+		t.Errorf("list as publisher = %d; want 403", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, call{role: "admin", method: "GET", path: "/admin/polls", query: map[string]string{"cursor": "gia-mao"}}); resp.StatusCode != 400 {
+		t.Errorf("forged cursor = %d; want 400", resp.StatusCode)
 	}
 }

@@ -24,12 +24,13 @@ const TallyShards = 10
 
 // Key patterns of polls and votes (docs/data-model.md, "Polls").
 const (
-	skPoll       = "POLL"  // PK=POLL#<id>: the definition
-	skAddressKey = "IPKEY" // PK=POLL#<id>: the poll's random address-hash key
-	skTally      = "TALLY" // PK=POLL#<id>#TALLY#<n>: one tally shard
-	skVote       = "VOTE"  // PK=VOTE#<pollId>#<T|I|N>#<hash>: markers and the address counter
-	pkPollIndex  = "POLLS" // GSI1PK of open polls
-	votePrefix   = "v_"    // a shard's count attribute for an option: v_<optionId>
+	skPoll       = "POLL"      // PK=POLL#<id>: the definition
+	skAddressKey = "IPKEY"     // PK=POLL#<id>: the poll's random address-hash key
+	skTally      = "TALLY"     // PK=POLL#<id>#TALLY#<n>: one tally shard
+	skVote       = "VOTE"      // PK=VOTE#<pollId>#<T|I|N>#<hash>: markers and the address counter
+	pkPollIndex  = "POLLS"     // GSI1PK of open polls
+	pkAllPolls   = "POLLS#ALL" // GSI2PK of every poll, for the admins' list
+	votePrefix   = "v_"        // a shard's count attribute for an option: v_<optionId>
 )
 
 func pollPK(id string) string               { return "POLL#" + id }
@@ -40,7 +41,8 @@ func networkCountPK(poll, h string) string  { return "VOTE#" + poll + "#N#" + h 
 
 // pollItem is a poll's definition (PK=POLL#<id>, SK=POLL). Open polls carry
 // GSI1 (POLLS, <opensAt>#<id>) for the list of active polls; closing a poll
-// drops it from the index. Votes never write this item: they write tally
+// drops it from the index. Every poll carries GSI2 (POLLS#ALL,
+// <createdAt>#<id>) for the admins' list. Votes never write this item: they write tally
 // shards, which carry a copy of status, window and option ids so that a
 // vote's transaction is conditioned on them without touching the definition.
 type pollItem struct {
@@ -48,6 +50,8 @@ type pollItem struct {
 	SK              string              `dynamodbav:"SK"`
 	GSI1PK          string              `dynamodbav:"GSI1PK,omitempty"`
 	GSI1SK          string              `dynamodbav:"GSI1SK,omitempty"`
+	GSI2PK          string              `dynamodbav:"GSI2PK"`
+	GSI2SK          string              `dynamodbav:"GSI2SK"`
 	ID              string              `dynamodbav:"id"`
 	Question        string              `dynamodbav:"question"`
 	Options         []portal.PollOption `dynamodbav:"options"`
@@ -66,6 +70,7 @@ type pollItem struct {
 func newPollItem(p *portal.Poll) pollItem {
 	it := pollItem{
 		PK: pollPK(p.ID), SK: skPoll,
+		GSI2PK: pkAllPolls, GSI2SK: formatMilli(p.CreatedAt) + "#" + p.ID,
 		ID: p.ID, Question: p.Question, Options: p.Options, MaxChoices: p.MaxChoices,
 		OpensAt: formatTimePtr(p.OpensAt), ClosesAt: formatTimePtr(p.ClosesAt),
 		Status: p.Status, Dedupe: p.Dedupe, Results: p.Results, VotesPerAddress: p.VotesPerAddress,
@@ -251,21 +256,54 @@ func (s *Store) ActivePolls(ctx context.Context, now time.Time, limit int, cur s
 	if err != nil {
 		return nil, "", translate(op, err)
 	}
-	out := make([]*portal.Poll, 0, len(items))
-	for _, item := range items {
-		var it pollItem
-		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
-			return nil, "", translate(op, err)
-		}
-		p, err := it.poll()
-		if err != nil {
-			return nil, "", translate(op, err)
-		}
+	all, err := polls(items)
+	if err != nil {
+		return nil, "", translate(op, err)
+	}
+	out := make([]*portal.Poll, 0, len(all))
+	for _, p := range all {
 		if p.StateAt(now) == portal.PollOpen { // the filter's second precision, again in code
 			out = append(out, p)
 		}
 	}
 	return out, next, nil
+}
+
+// AllPolls returns a page of every poll — upcoming, open and closed — newest
+// first, in one Query of GSI2 (POLLS#ALL), for the admins' list. Results are
+// not included.
+//
+// Errors: EINVALID for a bad limit or cursor; EUNAVAILABLE.
+func (s *Store) AllPolls(ctx context.Context, limit int, cur string) ([]*portal.Poll, string, error) {
+	const op = "dynamo.AllPolls"
+	in := &dynamodb.QueryInput{
+		IndexName:                 aws.String(indexGSI2),
+		KeyConditionExpression:    aws.String("GSI2PK = :p"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": sv(pkAllPolls)},
+		ScanIndexForward:          aws.Bool(false),
+	}
+	items, next, err := s.page(ctx, in, pkAllPolls, limit, cur, []string{attrPK, attrSK, attrGSI2PK, attrGSI2SK})
+	if err != nil {
+		return nil, "", translate(op, err)
+	}
+	out, err := polls(items)
+	return out, next, translate(op, err)
+}
+
+func polls(items []map[string]types.AttributeValue) ([]*portal.Poll, error) {
+	out := make([]*portal.Poll, 0, len(items))
+	for _, item := range items {
+		var it pollItem
+		if err := attributevalue.UnmarshalMap(item, &it); err != nil {
+			return nil, fmt.Errorf("unmarshal poll: %w", err)
+		}
+		p, err := it.poll()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // CreatePoll stores a new poll and its empty tally shards in one
