@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"eportal/internal/cursor"
 	"eportal/internal/portal"
 )
 
@@ -60,12 +58,8 @@ func (s *Store) ArticleBySlug(ctx context.Context, slug string, now time.Time) (
 // the table is throttling or unreachable.
 func (s *Store) ListArticles(ctx context.Context, q portal.ArticleQuery) (portal.ArticlePage, error) {
 	const op = "dynamo.ListArticles"
-	if q.Limit < 1 || q.Limit > portal.MaxLimit {
-		return portal.ArticlePage{}, &portal.Error{Code: portal.EINVALID, Op: op, Message: fmt.Sprintf("limit must be between 1 and %d.", portal.MaxLimit)}
-	}
 	scope := listScope(q.Category)
 	in := &dynamodb.QueryInput{
-		TableName:              &s.table,
 		IndexName:              aws.String(indexGSI1),
 		KeyConditionExpression: aws.String("GSI1PK = :scope AND GSI1SK <= :upper"),
 		FilterExpression:       aws.String("(attribute_not_exists(expiresAt) OR expiresAt > :now) AND #status IN (:published, :scheduled)"),
@@ -73,60 +67,27 @@ func (s *Store) ListArticles(ctx context.Context, q portal.ArticleQuery) (portal
 			"#status": "status",
 		},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":scope":     &types.AttributeValueMemberS{Value: scope},
-			":upper":     &types.AttributeValueMemberS{Value: listUpperBound(q.Now)},
-			":now":       &types.AttributeValueMemberS{Value: formatTime(q.Now)},
-			":published": &types.AttributeValueMemberS{Value: string(portal.StatusPublished)},
-			":scheduled": &types.AttributeValueMemberS{Value: string(portal.StatusScheduled)},
+			":scope":     sv(scope),
+			":upper":     sv(listUpperBound(q.Now)),
+			":now":       sv(formatTime(q.Now)),
+			":published": sv(string(portal.StatusPublished)),
+			":scheduled": sv(string(portal.StatusScheduled)),
 		},
 		ScanIndexForward: aws.Bool(false),
-		// One more than asked, to know whether another page follows without
-		// a second call.
-		Limit: aws.Int32(int32(q.Limit + 1)),
 	}
-	if q.Cursor != "" {
-		k, err := s.cursors.Decode(scope, q.Cursor)
-		if err != nil {
-			if errors.Is(err, cursor.ErrInvalid) {
-				return portal.ArticlePage{}, &portal.Error{Code: portal.EINVALID, Op: op, Message: "The cursor is invalid or belongs to another list."}
-			}
-			return portal.ArticlePage{}, translate(op, err)
-		}
-		in.ExclusiveStartKey = stringKey(k)
-	}
-	out, err := s.db.Query(ctx, in)
+	items, next, err := s.page(ctx, in, scope, q.Limit, q.Cursor, []string{attrPK, attrSK, attrGSI1PK, attrGSI1SK})
 	if err != nil {
 		return portal.ArticlePage{}, translate(op, err)
 	}
-	var items []articleItem
-	if err := attributevalue.UnmarshalListOfMaps(out.Items, &items); err != nil {
-		return portal.ArticlePage{}, translate(op, fmt.Errorf("unmarshal list: %w", err))
+	all, err := articles(items)
+	if err != nil {
+		return portal.ArticlePage{}, translate(op, err)
 	}
-	page := portal.ArticlePage{Items: make([]portal.Article, 0, min(len(items), q.Limit))}
-	var last *articleItem
-	for i := range items {
-		if len(page.Items) == q.Limit {
-			// A further visible entry exists: resume after the last one shown.
-			k := map[string]string{attrPK: last.PK, attrSK: last.SK, attrGSI1PK: last.GSI1PK, attrGSI1SK: last.GSI1SK}
-			page.NextCursor = s.cursors.Encode(scope, k)
-			return page, nil
+	page := portal.ArticlePage{Items: make([]portal.Article, 0, len(all)), NextCursor: next}
+	for _, a := range all {
+		if a.VisibleAt(q.Now) { // the filter's twin, in case the two ever disagree
+			page.Items = append(page.Items, a)
 		}
-		a, err := items[i].article()
-		if err != nil {
-			return portal.ArticlePage{}, translate(op, err)
-		}
-		if !a.VisibleAt(q.Now) { // the filter's twin, in case the two ever disagree
-			continue
-		}
-		page.Items = append(page.Items, *a)
-		last = &items[i]
-	}
-	if out.LastEvaluatedKey != nil {
-		k, err := unstringKey(out.LastEvaluatedKey)
-		if err != nil {
-			return portal.ArticlePage{}, translate(op, err)
-		}
-		page.NextCursor = s.cursors.Encode(scope, k)
 	}
 	return page, nil
 }
