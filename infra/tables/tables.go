@@ -90,7 +90,7 @@ type TestStore struct {
 // MustStore connects to the DynamoDB Local of the test binary
 // (ddblocal.RunTests sets DYNAMODB_ENDPOINT), creates a fresh table for tb
 // and returns a store on it. optFns configure the client, e.g. a
-// dynamo.CallCounter's Option.
+// dynamotest.CallCounter's Option.
 func MustStore(tb testing.TB, optFns ...func(*dynamodb.Options)) *TestStore {
 	tb.Helper()
 	db, err := ddblocal.NewClient(context.Background(), os.Getenv(ddblocal.EndpointEnv), optFns...)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"eportal/internal/apigw"
-	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 	"eportal/internal/sanitize"
 	"eportal/internal/slug"
@@ -30,7 +29,7 @@ func (h *Handler) createArticle(ctx context.Context, r *request) apigw.Response 
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	return h.idempotent(ctx, r, func(done func(apigw.Response) *dynamo.IdempotentResult) apigw.Response {
+	return h.idempotent(ctx, r, func(done func(apigw.Response) *portal.IdempotentResult) apigw.Response {
 		a := &portal.Article{
 			ID: h.newID(), Status: portal.StatusDraft, Version: 1,
 			CreatedAt: r.now, UpdatedAt: r.now, CreatedBy: r.caller.Subject, UpdatedBy: r.caller.Subject,
@@ -40,11 +39,11 @@ func (h *Handler) createArticle(ctx context.Context, r *request) apigw.Response 
 		base := a.Slug
 		for try := 1; ; try++ {
 			resp := h.ok(http.StatusCreated, a, map[string]string{"Location": "/admin/articles/" + a.ID, "ETag": etag(a.Version)})
-			err := h.store.SaveArticle(ctx, dynamo.ArticleChange{After: a, Action: "create", Actor: r.caller.Subject, Now: r.now, Idempotency: done(resp)})
+			err := h.store.SaveArticle(ctx, portal.ArticleChange{After: a, Action: "create", Actor: r.caller.Subject, Now: r.now, Idempotency: done(resp)})
 			if err == nil {
 				return resp
 			}
-			if !dynamo.SlugTaken(err) || in.Slug != "" || try > maxSlugTries {
+			if portal.ErrorCode(err) != portal.ESLUGTAKEN || in.Slug != "" || try > maxSlugTries {
 				return h.fail(ctx, err)
 			}
 			a.Slug = suffixed(base, try+1)
@@ -72,10 +71,10 @@ func suffixed(base string, n int) string {
 // with the same body gets that response again; the same key with another
 // body is 422; a retry while the first still runs is 409. Keys are scoped to
 // the caller. serve gets done, which makes the result record for a response.
-func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done func(apigw.Response) *dynamo.IdempotentResult) apigw.Response) apigw.Response {
+func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done func(apigw.Response) *portal.IdempotentResult) apigw.Response) apigw.Response {
 	key := apigw.Header(r.Request, "Idempotency-Key")
 	if key == "" {
-		return serve(func(apigw.Response) *dynamo.IdempotentResult { return nil })
+		return serve(func(apigw.Response) *portal.IdempotentResult { return nil })
 	}
 	if !validIdempotencyKey(key) {
 		return h.fail(ctx, invalid("Idempotency-Key must be 1 to 128 characters of letters, digits, '-', '_', ':' or '.'."))
@@ -94,9 +93,9 @@ func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done fu
 		resp.Headers["Idempotent-Replayed"] = "true"
 		return resp
 	}
-	resp := serve(func(resp apigw.Response) *dynamo.IdempotentResult {
-		return &dynamo.IdempotentResult{Caller: r.caller.Subject, Key: key, RequestHash: hash, Claim: claim, Now: r.now,
-			Response: dynamo.StoredResponse{Status: resp.StatusCode, Headers: resp.Headers, Body: resp.Body}}
+	resp := serve(func(resp apigw.Response) *portal.IdempotentResult {
+		return &portal.IdempotentResult{Caller: r.caller.Subject, Key: key, RequestHash: hash, Claim: claim, Now: r.now,
+			Response: portal.StoredResponse{Status: resp.StatusCode, Headers: resp.Headers, Body: resp.Body}}
 	})
 	if resp.StatusCode >= 300 {
 		// Nothing was changed: free the key for a corrected retry.
@@ -152,7 +151,7 @@ func (h *Handler) listArticles(ctx context.Context, r *request) apigw.Response {
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	q := dynamo.DeskQuery{Limit: limit, Cursor: r.QueryStringParameters["cursor"]}
+	q := portal.DeskQuery{Limit: limit, Cursor: r.QueryStringParameters["cursor"]}
 	switch st := portal.Status(r.QueryStringParameters["status"]); st {
 	case "", portal.StatusDraft, portal.StatusInReview, portal.StatusPublished, portal.StatusScheduled, portal.StatusArchived:
 		q.Status = st
@@ -205,7 +204,7 @@ func (h *Handler) updateArticle(ctx context.Context, r *request) apigw.Response 
 // If-Match when want is set (a transition accepts it but does not require
 // it: the save is conditioned on the version read either way).
 func (h *Handler) change(ctx context.Context, r *request, action string, want *int,
-	done func(apigw.Response) *dynamo.IdempotentResult, fn func(*portal.Article) (*portal.Article, error)) apigw.Response {
+	done func(apigw.Response) *portal.IdempotentResult, fn func(*portal.Article) (*portal.Article, error)) apigw.Response {
 	if want == nil && apigw.Header(r.Request, "If-Match") != "" {
 		v, err := ifMatch(r.Request)
 		if err != nil {
@@ -225,11 +224,11 @@ func (h *Handler) change(ctx context.Context, r *request, action string, want *i
 		return h.fail(ctx, err)
 	}
 	resp := h.ok(http.StatusOK, b, map[string]string{"ETag": etag(b.Version)})
-	var idem *dynamo.IdempotentResult
+	var idem *portal.IdempotentResult
 	if done != nil {
 		idem = done(resp)
 	}
-	if err := h.store.SaveArticle(ctx, dynamo.ArticleChange{Before: a, After: b, Action: action, Actor: r.caller.Subject, Now: r.now, Idempotency: idem}); err != nil {
+	if err := h.store.SaveArticle(ctx, portal.ArticleChange{Before: a, After: b, Action: action, Actor: r.caller.Subject, Now: r.now, Idempotency: idem}); err != nil {
 		return h.fail(ctx, err)
 	}
 	return resp
@@ -260,7 +259,7 @@ func (h *Handler) publish(ctx context.Context, r *request) apigw.Response {
 			return h.fail(ctx, err)
 		}
 	}
-	return h.idempotent(ctx, r, func(done func(apigw.Response) *dynamo.IdempotentResult) apigw.Response {
+	return h.idempotent(ctx, r, func(done func(apigw.Response) *portal.IdempotentResult) apigw.Response {
 		return h.change(ctx, r, "publish", nil, done, func(a *portal.Article) (*portal.Article, error) {
 			return a.Publish(in.PublishAt, in.ExpiresAt, r.caller.Subject, r.now)
 		})

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"eportal/internal/apigw"
-	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 	"eportal/internal/slug"
 )
@@ -25,7 +24,7 @@ func (h *Handler) listAudit(ctx context.Context, r *request) apigw.Response {
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	q := dynamo.AuditQuery{Limit: limit, Cursor: r.QueryStringParameters["cursor"], Actor: r.QueryStringParameters["actor"]}
+	q := portal.AuditQuery{Limit: limit, Cursor: r.QueryStringParameters["cursor"], Actor: r.QueryStringParameters["actor"]}
 	if len(q.Actor) > 128 || strings.ContainsAny(q.Actor, "#\x00") {
 		return h.fail(ctx, invalid("actor is not a user id."))
 	}

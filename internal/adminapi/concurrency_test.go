@@ -2,12 +2,11 @@ package adminapi_test
 
 import (
 	"context"
+	"eportal/internal/portal"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
-
-	"eportal/internal/dynamo"
 )
 
 // TestConcurrentSaves: 20 editors save the same version at once; exactly one
@@ -83,7 +82,7 @@ func TestIdempotentCreate(t *testing.T) {
 			t.Errorf("create %d = %d %s", i, s, bodies[i])
 		}
 	}
-	items, _, err := e.store.Desk(context.Background(), dynamo.DeskQuery{Limit: 100})
+	items, _, err := e.store.Desk(context.Background(), portal.DeskQuery{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

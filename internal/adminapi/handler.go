@@ -10,19 +10,20 @@ import (
 
 	"eportal/internal/apigw"
 	"eportal/internal/auth"
-	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 )
 
-// Store is what the handler needs from storage; *dynamo.Store satisfies it.
+// Store is what the handler needs from storage, in the domain's types.
+// Package dynamo implements it; the wiring (functions/, infra/localserver)
+// hands it a *dynamo.Store, which checks that at compile time.
 type Store interface {
 	ArticleByID(ctx context.Context, id string) (*portal.Article, error)
 	Revision(ctx context.Context, id string, n int) (*portal.Article, error)
 	Revisions(ctx context.Context, id string, limit int, cursor string) ([]portal.Article, string, error)
-	Desk(ctx context.Context, q dynamo.DeskQuery) ([]portal.Article, string, error)
-	SaveArticle(ctx context.Context, ch dynamo.ArticleChange) error
+	Desk(ctx context.Context, q portal.DeskQuery) ([]portal.Article, string, error)
+	SaveArticle(ctx context.Context, ch portal.ArticleChange) error
 	DeleteArticle(ctx context.Context, a *portal.Article, actor string, now time.Time) error
-	BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*dynamo.StoredResponse, string, error)
+	BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*portal.StoredResponse, string, error)
 	AbandonIdempotent(ctx context.Context, caller, key, claim string) error
 
 	Categories(ctx context.Context) ([]portal.Category, error)
@@ -32,15 +33,13 @@ type Store interface {
 	Links(ctx context.Context) ([]portal.Link, error)
 	SaveLink(ctx context.Context, l portal.Link, before int, actor string, now time.Time) error
 	DeleteLink(ctx context.Context, id string, version int, actor string, now time.Time) error
-	Audit(ctx context.Context, q dynamo.AuditQuery) ([]portal.AuditRecord, string, error)
+	Audit(ctx context.Context, q portal.AuditQuery) ([]portal.AuditRecord, string, error)
 
-	Poll(ctx context.Context, id, tokenHash string) (*dynamo.PollSnapshot, error)
+	Poll(ctx context.Context, id, tokenHash string) (*portal.PollSnapshot, error)
 	AllPolls(ctx context.Context, limit int, cursor string) ([]*portal.Poll, string, error)
-	SavePoll(ctx context.Context, ch dynamo.PollChange) error
+	SavePoll(ctx context.Context, ch portal.PollChange) error
 	DeletePoll(ctx context.Context, p *portal.Poll, actor string, now time.Time) error
 }
-
-var _ Store = (*dynamo.Store)(nil)
 
 // route is one admin route: the role it needs and what serves it.
 type route struct {

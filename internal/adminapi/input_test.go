@@ -2,15 +2,14 @@ package adminapi_test
 
 import (
 	"context"
+	"eportal/internal/portal"
 	"strings"
 	"testing"
-
-	"eportal/internal/dynamo"
 )
 
 func (e *env) deskSize(t *testing.T) int {
 	t.Helper()
-	items, _, err := e.store.Desk(context.Background(), dynamo.DeskQuery{Limit: 100})
+	items, _, err := e.store.Desk(context.Background(), portal.DeskQuery{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"eportal/internal/adminapi"
 	"eportal/internal/apigw"
 	"eportal/internal/dynamo"
+	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/readapi"
 )
 
@@ -34,14 +35,14 @@ type env struct {
 	admin *adminapi.Handler
 	read  *readapi.Handler
 	store *dynamo.Store
-	calls *dynamo.CallCounter
-	units *dynamo.CapacityMeter
+	calls *dynamotest.CallCounter
+	units *dynamotest.CapacityMeter
 	clock *time.Time
 }
 
 func mustEnv(t *testing.T) *env {
 	t.Helper()
-	calls, units := &dynamo.CallCounter{}, &dynamo.CapacityMeter{}
+	calls, units := &dynamotest.CallCounter{}, &dynamotest.CapacityMeter{}
 	store := tables.MustStore(t, calls.Option(), units.Option()).Store
 	if _, err := demo.Load(context.Background(), store, now); err != nil {
 		t.Fatal(err)

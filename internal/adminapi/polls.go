@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"eportal/internal/apigw"
-	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 	"eportal/internal/sanitize"
 	"eportal/internal/slug"
@@ -102,7 +101,7 @@ func (h *Handler) createPoll(ctx context.Context, r *request) apigw.Response {
 		return h.fail(ctx, invalid("id must be lower-case ASCII words joined by hyphens, at most 100 characters."))
 	}
 	p.Status, p.CreatedAt, p.UpdatedAt, p.Version = portal.PollOpen, r.now, r.now, 1
-	if err := h.store.SavePoll(ctx, dynamo.PollChange{After: p, Action: "create", Actor: r.caller.Subject, Now: r.now}); err != nil {
+	if err := h.store.SavePoll(ctx, portal.PollChange{After: p, Action: "create", Actor: r.caller.Subject, Now: r.now}); err != nil {
 		return h.fail(ctx, err)
 	}
 	return h.ok(http.StatusCreated, adminView(p, portal.Tally{}, r.now), map[string]string{"Location": "/admin/polls/" + p.ID, "ETag": etag(p.Version)})
@@ -113,7 +112,7 @@ func adminView(p *portal.Poll, t portal.Tally, now time.Time) adminPoll {
 	return adminPoll{Poll: p, State: p.StateAt(now), Tallied: &r}
 }
 
-func (h *Handler) findPoll(ctx context.Context, r *request) (*dynamo.PollSnapshot, error) {
+func (h *Handler) findPoll(ctx context.Context, r *request) (*portal.PollSnapshot, error) {
 	id := r.PathParameters["id"]
 	if !slug.Valid(id) {
 		return nil, portal.Errorf(portal.ENOTFOUND, "Poll not found.")
@@ -173,7 +172,7 @@ func (h *Handler) updatePoll(ctx context.Context, r *request) apigw.Response {
 	p.ID, p.Status, p.CreatedAt, p.UpdatedAt, p.Version = cur.ID, cur.Status, cur.CreatedAt, r.now, cur.Version+1
 	// The store re-checks in the transaction that no dropped option has
 	// votes: one may arrive between this read and the write.
-	if err := h.store.SavePoll(ctx, dynamo.PollChange{Before: cur, After: p, Action: "update", Actor: r.caller.Subject, Now: r.now}); err != nil {
+	if err := h.store.SavePoll(ctx, portal.PollChange{Before: cur, After: p, Action: "update", Actor: r.caller.Subject, Now: r.now}); err != nil {
 		return h.fail(ctx, err)
 	}
 	return h.ok(http.StatusOK, adminView(p, snap.Tally, r.now), map[string]string{"ETag": etag(p.Version)})
@@ -198,7 +197,7 @@ func (h *Handler) closePoll(ctx context.Context, r *request) apigw.Response {
 	}
 	p := *cur
 	p.Status, p.UpdatedAt, p.Version = portal.PollClosed, r.now, cur.Version+1
-	if err := h.store.SavePoll(ctx, dynamo.PollChange{Before: cur, After: &p, Action: "close", Actor: r.caller.Subject, Now: r.now}); err != nil {
+	if err := h.store.SavePoll(ctx, portal.PollChange{Before: cur, After: &p, Action: "close", Actor: r.caller.Subject, Now: r.now}); err != nil {
 		return h.fail(ctx, err)
 	}
 	return h.ok(http.StatusOK, adminView(&p, snap.Tally, r.now), map[string]string{"ETag": etag(p.Version)})

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 )
 
@@ -55,7 +54,7 @@ func TestPollAdmin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.Vote(ctx, dynamo.Ballot{Poll: snap.Poll, Choices: []string{"co"}, TokenHash: "t", NetworkHash: "n", Now: now}); err != nil {
+	if err := e.store.Vote(ctx, portal.Ballot{Poll: snap.Poll, Choices: []string{"co"}, TokenHash: "t", NetworkHash: "n", Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	path, route := "/admin/polls/y-kien-ve-le-hoi", "/admin/polls/{id}"
@@ -87,7 +86,7 @@ func TestPollAdmin(t *testing.T) {
 		t.Fatalf("close = %d %s", resp.StatusCode, resp.Body)
 	}
 	snap, _ = e.store.Poll(ctx, "y-kien-ve-le-hoi", "")
-	if err := e.store.Vote(ctx, dynamo.Ballot{Poll: snap.Poll, Choices: []string{"co"}, TokenHash: "t2", NetworkHash: "n", Now: now}); portal.ErrorCode(err) != portal.EPOLLCLOSED {
+	if err := e.store.Vote(ctx, portal.Ballot{Poll: snap.Poll, Choices: []string{"co"}, TokenHash: "t2", NetworkHash: "n", Now: now}); portal.ErrorCode(err) != portal.EPOLLCLOSED {
 		t.Errorf("vote after close = %v", err)
 	}
 	if resp, _ := e.do(t, pollCall("POST", path+"/close", route+"/close", "", nil)); resp.StatusCode != 409 {

@@ -44,6 +44,7 @@ var statusFor = map[string]int{
 	portal.EPOLLCLOSED:   http.StatusConflict,
 	portal.EPOLLNOTOPEN:  http.StatusConflict,
 	portal.EALREADYVOTED: http.StatusConflict,
+	portal.ESLUGTAKEN:    http.StatusConflict,
 }
 
 // StatusFor returns the HTTP status for an error code; 500 for an unknown one.

@@ -44,20 +44,11 @@ func (s *Store) articleAt(ctx context.Context, op, pk, sk string) (*portal.Artic
 	return a, translate(op, err)
 }
 
-// DeskQuery asks for a page of the editorial desk: every article, or those
-// with Status, optionally in Category, last changed first.
-type DeskQuery struct {
-	Status   portal.Status
-	Category string
-	Limit    int
-	Cursor   string
-}
-
 // Desk returns a page of desk entries (article summaries without body), in
 // one Query on GSI2 (by status) or GSI1 (all).
 //
 // Errors: EINVALID for a bad limit or cursor; EUNAVAILABLE.
-func (s *Store) Desk(ctx context.Context, q DeskQuery) ([]portal.Article, string, error) {
+func (s *Store) Desk(ctx context.Context, q portal.DeskQuery) ([]portal.Article, string, error) {
 	const op = "dynamo.Desk"
 	in := &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false)}
 	var scope string

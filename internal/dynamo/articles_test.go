@@ -193,10 +193,13 @@ func TestCreateArticleConflicts(t *testing.T) {
 	sameID.Slug = "khac"
 	sameSlug := article("two", time.Hour)
 	sameSlug.Slug = "bai-one"
-	for _, a := range []*portal.Article{sameID, sameSlug} {
-		err := h.store.CreateArticle(context.Background(), a, "tester", now)
-		if code := portal.ErrorCode(err); code != portal.ECONFLICT {
-			t.Errorf("CreateArticle(%s, %s) code = %q (%v); want conflict", a.ID, a.Slug, code, err)
+	for _, c := range []struct {
+		a    *portal.Article
+		want string
+	}{{sameID, portal.ECONFLICT}, {sameSlug, portal.ESLUGTAKEN}} {
+		err := h.store.CreateArticle(context.Background(), c.a, "tester", now)
+		if code := portal.ErrorCode(err); code != c.want {
+			t.Errorf("CreateArticle(%s, %s) code = %q (%v); want %s", c.a.ID, c.a.Slug, code, err, c.want)
 		}
 	}
 	// Nothing of the refused articles was written.

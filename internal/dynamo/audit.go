@@ -51,21 +51,12 @@ func newAuditItem(entityType, entityID, action, actor string, version int, now t
 	}
 }
 
-// AuditQuery asks for a page of the audit log, newest first: of one entity
-// (EntityType and EntityID), of one actor, or of everything.
-type AuditQuery struct {
-	EntityType, EntityID string
-	Actor                string
-	Limit                int
-	Cursor               string
-}
-
 // Audit returns a page of audit records in one Query: on the table for an
 // entity, GSI1 for an actor, GSI2 for everything.
 //
 // Errors: EINVALID for a bad limit or cursor, or both an entity and an actor;
 // EUNAVAILABLE.
-func (s *Store) Audit(ctx context.Context, q AuditQuery) ([]portal.AuditRecord, string, error) {
+func (s *Store) Audit(ctx context.Context, q portal.AuditQuery) ([]portal.AuditRecord, string, error) {
 	const op = "dynamo.Audit"
 	in := &dynamodb.QueryInput{ScanIndexForward: aws.Bool(false)}
 	var scope string

@@ -23,23 +23,6 @@ const (
 	idempotencyLease = 30 * time.Second
 )
 
-// StoredResponse is the first response to an idempotent request, replayed to
-// its retries.
-type StoredResponse struct {
-	Status  int               `dynamodbav:"status"`
-	Headers map[string]string `dynamodbav:"headers"`
-	Body    string            `dynamodbav:"body"`
-}
-
-// IdempotentResult completes a claimed idempotency record with the request's
-// response, in the same transaction as the request's change.
-type IdempotentResult struct {
-	Caller, Key, RequestHash string
-	Claim                    string // from BeginIdempotent
-	Response                 StoredResponse
-	Now                      time.Time
-}
-
 type idempotencyItem struct {
 	PK          string          `dynamodbav:"PK"`
 	SK          string          `dynamodbav:"SK"`
@@ -48,7 +31,7 @@ type idempotencyItem struct {
 	Claim       string          `dynamodbav:"claim,omitempty"`
 	LeaseUntil  int64           `dynamodbav:"leaseUntil"`
 	TTL         int64           `dynamodbav:"ttl"`
-	Response    *StoredResponse `dynamodbav:"response,omitempty"`
+	Response    *storedResponse `dynamodbav:"response,omitempty"`
 }
 
 const (
@@ -61,10 +44,20 @@ func idempotencyPK(caller, key string) string { return "IDEM#" + caller + "#" + 
 
 var errIdemLost = &portal.Error{Code: portal.ECONFLICT, Message: "A request with this Idempotency-Key is already in progress."}
 
-func (r *IdempotentResult) addTo(t *tx) error {
+// storedResponse is the stored form of a portal.StoredResponse.
+type storedResponse struct {
+	Status  int               `dynamodbav:"status"`
+	Headers map[string]string `dynamodbav:"headers"`
+	Body    string            `dynamodbav:"body"`
+}
+
+// addIdempotentResult adds to t the completion of r's claim: the record
+// becomes done, holding the response, only while the claim is still r's.
+func addIdempotentResult(t *tx, r *portal.IdempotentResult) error {
 	it := idempotencyItem{
 		PK: idempotencyPK(r.Caller, r.Key), SK: skIdempotency, State: idemDone, RequestHash: r.RequestHash,
-		TTL: r.Now.Add(idempotencyTTL).Unix(), Response: &r.Response,
+		TTL:      r.Now.Add(idempotencyTTL).Unix(),
+		Response: &storedResponse{Status: r.Response.Status, Headers: r.Response.Headers, Body: r.Response.Body},
 	}
 	return t.put(it, "#state = :inprogress AND claim = :claim",
 		map[string]string{"#state": "state"},
@@ -73,7 +66,7 @@ func (r *IdempotentResult) addTo(t *tx) error {
 
 // BeginIdempotent claims key for caller's request whose canonical form
 // hashes to hash. When the claim is the caller's it returns a claim token:
-// go ahead, and complete it with an IdempotentResult in the change's
+// go ahead, and complete it with a portal.IdempotentResult in the change's
 // transaction, or release it with AbandonIdempotent when the request fails
 // (both only while the claim is still this one: a request that lost its
 // lease cannot complete or release another's). It returns the stored
@@ -82,7 +75,7 @@ func (r *IdempotentResult) addTo(t *tx) error {
 // Errors: EUNPROCESS when the key was used for a different request; ECONFLICT
 // when the same request is still in progress; EUNAVAILABLE when the table is
 // throttling or unreachable.
-func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*StoredResponse, string, error) {
+func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*portal.StoredResponse, string, error) {
 	const op = "dynamo.BeginIdempotent"
 	var nonce [12]byte
 	_, _ = rand.Read(nonce[:])
@@ -125,7 +118,7 @@ func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, n
 	case old.RequestHash != hash:
 		return nil, "", &portal.Error{Code: portal.EUNPROCESS, Op: op, Message: "This Idempotency-Key was already used for a different request."}
 	case old.State == idemDone && old.Response != nil:
-		return old.Response, "", nil
+		return &portal.StoredResponse{Status: old.Response.Status, Headers: old.Response.Headers, Body: old.Response.Body}, "", nil
 	default:
 		return nil, "", &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "A request with this Idempotency-Key is still in progress; retry later."}
 	}

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 )
 
@@ -15,7 +14,7 @@ import (
 func TestIdempotencyLease(t *testing.T) {
 	h := mustHarness(t)
 	ctx := context.Background()
-	begin := func(hash string, at time.Time) (*dynamo.StoredResponse, string, string) {
+	begin := func(hash string, at time.Time) (*portal.StoredResponse, string, string) {
 		resp, claim, err := h.store.BeginIdempotent(ctx, "editor-1", "k1", hash, at)
 		return resp, claim, portal.ErrorCode(err)
 	}
@@ -42,9 +41,9 @@ func TestIdempotencyLease(t *testing.T) {
 	}
 	stale := article("stale", time.Hour)
 	stale.Status, stale.PublishAt = portal.StatusDraft, nil
-	err := h.store.SaveArticle(ctx, dynamo.ArticleChange{After: stale, Action: "create", Actor: "editor-1", Now: now,
-		Idempotency: &dynamo.IdempotentResult{Caller: "editor-1", Key: "k1", RequestHash: "h1", Claim: claim1, Now: now,
-			Response: dynamo.StoredResponse{Status: 201, Body: "stale"}}})
+	err := h.store.SaveArticle(ctx, portal.ArticleChange{After: stale, Action: "create", Actor: "editor-1", Now: now,
+		Idempotency: &portal.IdempotentResult{Caller: "editor-1", Key: "k1", RequestHash: "h1", Claim: claim1, Now: now,
+			Response: portal.StoredResponse{Status: 201, Body: "stale"}}})
 	if portal.ErrorCode(err) != portal.ECONFLICT {
 		t.Errorf("completion by the stale holder = %v; want conflict", err)
 	}
@@ -53,9 +52,9 @@ func TestIdempotencyLease(t *testing.T) {
 	}
 	fresh := article("fresh", time.Hour)
 	fresh.Status, fresh.PublishAt = portal.StatusDraft, nil
-	err = h.store.SaveArticle(ctx, dynamo.ArticleChange{After: fresh, Action: "create", Actor: "editor-1", Now: now,
-		Idempotency: &dynamo.IdempotentResult{Caller: "editor-1", Key: "k1", RequestHash: "h1", Claim: claim2, Now: now,
-			Response: dynamo.StoredResponse{Status: 201, Headers: map[string]string{"Location": "/admin/articles/fresh"}, Body: "fresh"}}})
+	err = h.store.SaveArticle(ctx, portal.ArticleChange{After: fresh, Action: "create", Actor: "editor-1", Now: now,
+		Idempotency: &portal.IdempotentResult{Caller: "editor-1", Key: "k1", RequestHash: "h1", Claim: claim2, Now: now,
+			Response: portal.StoredResponse{Status: 201, Headers: map[string]string{"Location": "/admin/articles/fresh"}, Body: "fresh"}}})
 	if err != nil {
 		t.Fatalf("completion by the holder: %v", err)
 	}

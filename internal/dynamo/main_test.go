@@ -13,6 +13,7 @@ import (
 	"eportal/infra/tables"
 	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
+	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
 )
 
@@ -24,13 +25,13 @@ type harness struct {
 	store   *dynamo.Store
 	db      *dynamodb.Client
 	table   string
-	calls   *dynamo.CallCounter
+	calls   *dynamotest.CallCounter
 	cursors *cursor.Codec
 }
 
 func mustHarness(t *testing.T) *harness {
 	t.Helper()
-	calls := &dynamo.CallCounter{}
+	calls := &dynamotest.CallCounter{}
 	ts := tables.MustStore(t, calls.Option())
 	calls.Reset()
 	return &harness{store: ts.Store, db: ts.DB, table: ts.Table, calls: calls, cursors: ts.Cursors}

@@ -112,30 +112,12 @@ func (it *pollItem) poll() (*portal.Poll, error) {
 	return p, nil
 }
 
-// VoteReceipt is what a voter token's marker records: the choices made and
-// when.
-type VoteReceipt struct {
-	Choices []string
-	At      time.Time
-}
-
-// PollSnapshot is a poll as one read finds it: the definition, the sum of its
-// tally shards, the poll's address-hash key when it has one, and the receipt
-// of the voter asked about when that voter has voted.
-type PollSnapshot struct {
-	Poll       *portal.Poll
-	Tally      portal.Tally
-	AddressKey []byte
-	Receipt    *VoteReceipt
-	shards     int // tally shards found (fewer than TallyShards: a poll stored before shards existed)
-}
-
 // Poll reads poll id in one BatchGetItem: its definition, address key and
 // tally shards, plus the token marker of tokenHash when not empty (for the
 // "after voting" results policy and to answer a repeat vote).
 //
 // Errors: ENOTFOUND when there is no such poll; EUNAVAILABLE.
-func (s *Store) Poll(ctx context.Context, id, tokenHash string) (*PollSnapshot, error) {
+func (s *Store) Poll(ctx context.Context, id, tokenHash string) (*portal.PollSnapshot, error) {
 	const op = "dynamo.Poll"
 	keys := []map[string]types.AttributeValue{key(pollPK(id), skPoll), key(pollPK(id), skAddressKey)}
 	for n := 0; n < TallyShards; n++ {
@@ -148,7 +130,7 @@ func (s *Store) Poll(ctx context.Context, id, tokenHash string) (*PollSnapshot, 
 	if err != nil {
 		return nil, translate(op, err)
 	}
-	snap := &PollSnapshot{}
+	snap := &portal.PollSnapshot{}
 	for _, item := range items {
 		pk, sk := stringAttr(item, attrPK), stringAttr(item, attrSK)
 		switch {
@@ -165,7 +147,6 @@ func (s *Store) Poll(ctx context.Context, id, tokenHash string) (*PollSnapshot, 
 				snap.AddressKey = b.Value
 			}
 		case sk == skTally:
-			snap.shards++
 			addShard(&snap.Tally, item)
 		case sk == skVote && strings.HasPrefix(pk, "VOTE#"):
 			var m markerItem
@@ -173,7 +154,7 @@ func (s *Store) Poll(ctx context.Context, id, tokenHash string) (*PollSnapshot, 
 				return nil, translate(op, fmt.Errorf("unmarshal vote marker: %w", err))
 			}
 			at, _ := time.Parse(time.RFC3339Nano, m.At)
-			snap.Receipt = &VoteReceipt{Choices: m.Choices, At: at}
+			snap.Receipt = &portal.VoteReceipt{Choices: m.Choices, At: at}
 		}
 	}
 	if snap.Poll == nil {
@@ -403,15 +384,6 @@ func (t *tx) update(pk, sk, expr, cond string, names map[string]string, values m
 	t.onFail = append(t.onFail, onFail)
 }
 
-// PollChange is one admin mutation of a poll: the state before (nil when
-// creating) and after, who made it and what it was (create, update, close).
-type PollChange struct {
-	Before, After *portal.Poll
-	Action        string
-	Actor         string
-	Now           time.Time
-}
-
 // SavePoll writes ch in one transaction: the definition (conditioned on the
 // version read), the copy of status, window and options on every tally
 // shard, an audit record and, when the poll closes, the deletion of its
@@ -420,7 +392,7 @@ type PollChange struct {
 // Errors: ECONFLICT when creating an existing id or dropping an option that
 // has votes; EPRECONDITION when the poll is no longer at Before.Version;
 // ENOTFOUND when it is gone; EUNAVAILABLE.
-func (s *Store) SavePoll(ctx context.Context, ch PollChange) error {
+func (s *Store) SavePoll(ctx context.Context, ch portal.PollChange) error {
 	const op = "dynamo.SavePoll"
 	t := &tx{table: s.table}
 	if err := addPollWrites(t, ch.Before, ch.After); err != nil {

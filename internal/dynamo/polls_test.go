@@ -21,6 +21,7 @@ import (
 	"eportal/infra/ddblocal"
 	"eportal/infra/tables"
 	"eportal/internal/dynamo"
+	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
 )
 
@@ -41,8 +42,8 @@ func (h *harness) mustPoll(t *testing.T, p *portal.Poll) {
 	}
 }
 
-func ballot(p *portal.Poll, token, address, network string, choices ...string) dynamo.Ballot {
-	return dynamo.Ballot{Poll: p, Choices: choices, TokenHash: token, AddressHash: address, NetworkHash: network, Now: now}
+func ballot(p *portal.Poll, token, address, network string, choices ...string) portal.Ballot {
+	return portal.Ballot{Poll: p, Choices: choices, TokenHash: token, AddressHash: address, NetworkHash: network, Now: now}
 }
 
 // state is everything a vote may change: the summed tally and the vote items.
@@ -210,7 +211,7 @@ func TestVoteBothPolicy(t *testing.T) {
 	if err := h.store.Vote(ctx, ballot(p, "t1", "a1", "n1", "o1")); err != nil {
 		t.Fatal(err)
 	}
-	for name, b := range map[string]dynamo.Ballot{
+	for name, b := range map[string]portal.Ballot{
 		"same token, other address": ballot(p, "t1", "a2", "n2", "o2"),
 		"other token, same address": ballot(p, "t2", "a1", "n1", "o2"),
 	} {
@@ -240,7 +241,7 @@ func TestVoteRefusalsChangeNothing(t *testing.T) {
 	expired := testPoll("expired", portal.DedupeToken)
 	expired.ClosesAt = at(-time.Minute)
 	h.mustPoll(t, expired)
-	for _, v := range []dynamo.Ballot{ballot(open, "voted", "", "office", "o1"), ballot(open, "other", "", "office", "o3")} {
+	for _, v := range []portal.Ballot{ballot(open, "voted", "", "office", "o1"), ballot(open, "other", "", "office", "o3")} {
 		if err := h.store.Vote(ctx, v); err != nil {
 			t.Fatal(err)
 		}
@@ -249,7 +250,7 @@ func TestVoteRefusalsChangeNothing(t *testing.T) {
 	h.mustPoll(t, closed)
 	after := *closed
 	after.Status, after.Version = portal.PollClosed, 2
-	if err := h.store.SavePoll(ctx, dynamo.PollChange{Before: closed, After: &after, Action: "close", Actor: "admin", Now: now}); err != nil {
+	if err := h.store.SavePoll(ctx, portal.PollChange{Before: closed, After: &after, Action: "close", Actor: "admin", Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	// A stale definition that still lists an option the poll no longer has.
@@ -258,7 +259,7 @@ func TestVoteRefusalsChangeNothing(t *testing.T) {
 
 	tests := []struct {
 		name string
-		b    dynamo.Ballot
+		b    portal.Ballot
 		code string
 	}{
 		{"already voted", ballot(open, "voted", "", "elsewhere", "o2"), portal.EALREADYVOTED},
@@ -358,7 +359,7 @@ func (f *faultyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 func faultyHarness(t *testing.T) (*harness, *faultyTransport) {
 	t.Helper()
 	f := &faultyTransport{next: http.DefaultTransport.(*http.Transport).Clone()}
-	calls := &dynamo.CallCounter{}
+	calls := &dynamotest.CallCounter{}
 	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"), calls.Option(),
 		func(o *dynamodb.Options) { o.HTTPClient = &http.Client{Transport: f} })
 	if err != nil {
@@ -451,7 +452,7 @@ func TestPollEditsKeepCountsIntact(t *testing.T) {
 		after.Options = append([]portal.PollOption{}, before.Options...)
 		change(&after)
 		after.Version = before.Version + 1
-		return &after, h.store.SavePoll(ctx, dynamo.PollChange{Before: before, After: &after, Action: "update", Actor: "admin", Now: now})
+		return &after, h.store.SavePoll(ctx, portal.PollChange{Before: before, After: &after, Action: "update", Actor: "admin", Now: now})
 	}
 	// Removing the voted option is refused and changes nothing.
 	if _, err := save(p, func(q *portal.Poll) { q.Options = q.Options[1:] }); portal.ErrorCode(err) != portal.ECONFLICT {
@@ -503,7 +504,7 @@ func TestAddressKeyLifecycle(t *testing.T) {
 	}
 	after := *p
 	after.Status, after.Version = portal.PollClosed, 2
-	if err := h.store.SavePoll(ctx, dynamo.PollChange{Before: p, After: &after, Action: "close", Actor: "admin", Now: now}); err != nil {
+	if err := h.store.SavePoll(ctx, portal.PollChange{Before: p, After: &after, Action: "close", Actor: "admin", Now: now}); err != nil {
 		t.Fatal(err)
 	}
 	if snap, _ := h.store.Poll(ctx, p.ID, ""); snap.AddressKey != nil {

@@ -38,18 +38,6 @@ type markerItem struct {
 	TTL     int64    `dynamodbav:"ttl"`
 }
 
-// Ballot is one vote as the store records it. The hashes are computed by the
-// caller (package voter); the store never sees a token, an IP or a
-// User-Agent.
-type Ballot struct {
-	Poll        *portal.Poll // as read; its policy decides the markers
-	Choices     []string     // already checked with Poll.CheckChoices
-	TokenHash   string       // the voter token's ID: always set
-	AddressHash string       // keyed hash of IP and User-Agent: set for the ip and both policies
-	NetworkHash string       // keyed hash of the IP: the per-address cap
-	Now         time.Time
-}
-
 // markerTTL is when a poll's markers may go: 30 days after it closes, or
 // 400 days after the vote for a poll without closesAt (a voter could vote
 // again in such a poll after that).
@@ -76,7 +64,7 @@ func markerTTL(p *portal.Poll, now time.Time) int64 {
 // EINVALID when an option was removed meanwhile; ETOOMANY when the address
 // reached the poll's cap; ENOTFOUND when the poll is gone; EUNAVAILABLE
 // after the retries or when the table is throttling or unreachable.
-func (s *Store) Vote(ctx context.Context, b Ballot) error {
+func (s *Store) Vote(ctx context.Context, b portal.Ballot) error {
 	const op = "dynamo.Vote"
 	repaired := false
 	for attempt := 1; ; attempt++ {
@@ -113,7 +101,7 @@ type errShardMissing struct{ shard int }
 func (e *errShardMissing) Error() string { return fmt.Sprintf("tally shard %d is missing", e.shard) }
 
 // voteOnce runs the vote's transaction once.
-func (s *Store) voteOnce(ctx context.Context, b Ballot) error {
+func (s *Store) voteOnce(ctx context.Context, b portal.Ballot) error {
 	p := b.Poll
 	nonce := randomHex(8)
 	ttl := markerTTL(p, b.Now)
@@ -205,7 +193,7 @@ func (s *Store) voteOnce(ctx context.Context, b Ballot) error {
 
 // shardRefusal explains why the tally shard's condition failed, from the
 // shard as it was.
-func shardRefusal(item map[string]types.AttributeValue, shard int, b Ballot) error {
+func shardRefusal(item map[string]types.AttributeValue, shard int, b portal.Ballot) error {
 	if item == nil {
 		return &errShardMissing{shard: shard}
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
@@ -17,20 +16,6 @@ import (
 
 // maxItemBytes is DynamoDB's item size limit.
 const maxItemBytes = 400 * 1024
-
-// ArticleChange is one mutation of an article: its state before (nil when
-// creating) and after, who made it and what it was. SaveArticle derives every
-// item to write from the two states.
-type ArticleChange struct {
-	Before *portal.Article
-	After  *portal.Article
-	Action string // audit action: create, update, submit, publish, reject, unpublish, archive, restore
-	Actor  string
-	Now    time.Time
-	// Idempotency, when set, completes the caller's idempotency record in the
-	// same transaction (see BeginIdempotent).
-	Idempotency *IdempotentResult
-}
 
 // tx collects a transaction's writes with what a failed condition on each
 // means, so a cancellation is answered with the right error.
@@ -118,7 +103,7 @@ var (
 	errStale     = &portal.Error{Code: portal.EPRECONDITION, Message: "The article was changed by someone else; reload it and apply your change again."}
 	errIDTaken   = &portal.Error{Code: portal.ECONFLICT, Message: "An article with this id exists."}
 	errRevision  = &portal.Error{Code: portal.ECONFLICT, Message: "This version was already saved."}
-	errSlugOwned = &portal.Error{Code: portal.ECONFLICT, Message: "The slug belongs to another article."}
+	errSlugOwned = &portal.Error{Code: portal.ESLUGTAKEN, Message: "The slug belongs to another article."}
 )
 
 // SaveArticle writes ch in one transaction: the working copy (conditioned on
@@ -135,7 +120,7 @@ var (
 // Before.Version; ECONFLICT when the slug belongs to another article or the
 // id exists; ETOOLARGE when an item would exceed 400 KB; EUNAVAILABLE when the
 // table is throttling or unreachable.
-func (s *Store) SaveArticle(ctx context.Context, ch ArticleChange) error {
+func (s *Store) SaveArticle(ctx context.Context, ch portal.ArticleChange) error {
 	const op = "dynamo.SaveArticle"
 	var counts viewCounts
 	if b := ch.Before; b != nil && b.PublishedSlug != "" && ch.After.PublishedSlug != "" && ch.After.PublishedVersion == ch.After.Version {
@@ -185,7 +170,7 @@ func (s *Store) publishedCounts(ctx context.Context, slug string) (viewCounts, e
 }
 
 // buildArticleTx adds the writes of ch to t.
-func buildArticleTx(t *tx, ch ArticleChange, counts viewCounts) error {
+func buildArticleTx(t *tx, ch portal.ArticleChange, counts viewCounts) error {
 	a, b := ch.After, ch.Before
 	id := a.ID
 	base := newArticleItem(a)
@@ -308,7 +293,7 @@ func buildArticleTx(t *tx, ch ArticleChange, counts viewCounts) error {
 		}
 	}
 	if ch.Idempotency != nil {
-		if err := ch.Idempotency.addTo(t); err != nil {
+		if err := addIdempotentResult(t, ch.Idempotency); err != nil {
 			return err
 		}
 	}
@@ -323,11 +308,4 @@ func scopes(categories []string) []string {
 		}
 	}
 	return out
-}
-
-// SlugTaken reports whether err is SaveArticle's refusal of a slug that
-// belongs to another article.
-func SlugTaken(err error) bool {
-	var pe *portal.Error
-	return errors.As(err, &pe) && pe.Code == portal.ECONFLICT && pe.Message == errSlugOwned.Message
 }

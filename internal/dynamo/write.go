@@ -27,7 +27,7 @@ func (s *Store) CreateArticle(ctx context.Context, a *portal.Article, actor stri
 		cp.PublishedSlug, cp.PublishedVersion, cp.PublishedCategories = a.Slug, a.Version, a.Categories
 		a = &cp
 	}
-	return s.SaveArticle(ctx, ArticleChange{After: a, Action: "create", Actor: actor, Now: now})
+	return s.SaveArticle(ctx, portal.ArticleChange{After: a, Action: "create", Actor: actor, Now: now})
 }
 
 // PutCategory stores c, replacing any category with its id.

@@ -6,21 +6,20 @@ import (
 	"time"
 
 	"eportal/internal/apigw"
-	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 	"eportal/internal/voter"
 )
 
-// Store is what the handler needs from storage; *dynamo.Store satisfies it.
+// Store is what the handler needs from storage, in the domain's types.
+// Package dynamo implements it; the wiring (functions/, infra/localserver)
+// hands it a *dynamo.Store, which checks that at compile time.
 type Store interface {
-	Poll(ctx context.Context, id, tokenHash string) (*dynamo.PollSnapshot, error)
+	Poll(ctx context.Context, id, tokenHash string) (*portal.PollSnapshot, error)
 	ActivePolls(ctx context.Context, now time.Time, limit int, cursor string) ([]*portal.Poll, string, error)
 	AddressKey(ctx context.Context, p *portal.Poll, fresh []byte) ([]byte, error)
 	DropAddressKey(ctx context.Context, id string) error
-	Vote(ctx context.Context, b dynamo.Ballot) error
+	Vote(ctx context.Context, b portal.Ballot) error
 }
-
-var _ Store = (*dynamo.Store)(nil)
 
 // Cache lifetimes: results move with every vote, so a CDN may keep a poll
 // for seconds only; the list of active polls changes when an admin acts.

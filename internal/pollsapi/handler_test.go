@@ -17,6 +17,7 @@ import (
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
 	"eportal/internal/dynamo"
+	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/pollsapi"
 	"eportal/internal/portal"
 	"eportal/internal/voter"
@@ -34,14 +35,14 @@ var now = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 type env struct {
 	h      *pollsapi.Handler
 	store  *dynamo.Store
-	calls  *dynamo.CallCounter
+	calls  *dynamotest.CallCounter
 	signer *voter.Signer
 	clock  *time.Time
 }
 
 func mustEnv(t *testing.T) *env {
 	t.Helper()
-	calls := &dynamo.CallCounter{}
+	calls := &dynamotest.CallCounter{}
 	store := tables.MustStore(t, calls.Option()).Store
 	if _, err := demo.Load(context.Background(), store, now.Add(-time.Hour)); err != nil {
 		t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"eportal/internal/apigw"
-	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 	"eportal/internal/slug"
 	"eportal/internal/voter"
@@ -101,20 +100,13 @@ func (h *Handler) getPoll(ctx context.Context, req apigw.Request) apigw.Response
 	if err != nil {
 		return h.fail(ctx, err, notFoundCache)
 	}
-	v := view(snap.Poll, now, &snap.Tally, snap.Receipt != nil, tokenHash != "", receiptChoices(snap))
+	v := view(snap.Poll, now, &snap.Tally, snap.Receipt != nil, tokenHash != "", snap.ReceiptChoices())
 	if tokenHash != "" {
 		return apigw.JSON(http.StatusOK, v, privateCache)
 	}
 	resp := apigw.Cached(req, v, pollCache)
 	resp.Headers["Vary"] = "Cookie, " + voter.Header
 	return resp
-}
-
-func receiptChoices(snap *dynamo.PollSnapshot) []string {
-	if snap.Receipt == nil {
-		return nil
-	}
-	return snap.Receipt.Choices
 }
 
 // token returns the request's voter token: the X-Voter-Token header (apps,

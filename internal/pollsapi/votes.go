@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"eportal/internal/apigw"
-	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 	"eportal/internal/slug"
 	"eportal/internal/voter"
@@ -107,7 +106,7 @@ func (h *Handler) vote(ctx context.Context, req apigw.Request) apigw.Response {
 	if ua == "" {
 		ua = apigw.Header(req, "User-Agent")
 	}
-	b := dynamo.Ballot{
+	b := portal.Ballot{
 		Poll: p, Choices: in.Choices, TokenHash: string(tokenHash),
 		NetworkHash: voter.NetworkHash(key, ip), Now: now,
 	}
@@ -131,11 +130,11 @@ func (h *Handler) vote(ctx context.Context, req apigw.Request) apigw.Response {
 	return withToken(h.fail(ctx, err, apigw.NoStore))
 }
 
-func (h *Handler) alreadyVoted(ctx context.Context, snap *dynamo.PollSnapshot, err error) apigw.Response {
+func (h *Handler) alreadyVoted(ctx context.Context, snap *portal.PollSnapshot, err error) apigw.Response {
 	var out refusalJSON
 	out.Error.Code, out.Error.Message = portal.ErrorCode(err), portal.ErrorMessage(err)
 	voted := snap.Receipt != nil
-	v := view(snap.Poll, h.now(), &snap.Tally, true, true, receiptChoices(snap))
+	v := view(snap.Poll, h.now(), &snap.Tally, true, true, snap.ReceiptChoices())
 	v.Voted = &voted
 	out.Poll = &v
 	return apigw.JSON(apigw.StatusFor(out.Error.Code), out, apigw.NoStore)

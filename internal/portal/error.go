@@ -26,6 +26,10 @@ const (
 	EPOLLCLOSED   = "poll_closed"   // the poll is closed or past its closesAt
 	EPOLLNOTOPEN  = "poll_not_open" // the poll's opensAt is still ahead
 	EALREADYVOTED = "already_voted" // this voter (token or address) has voted
+
+	// ESLUGTAKEN (409): the slug belongs to another article. An article
+	// created without a slug of its own retries with "-2", "-3"….
+	ESLUGTAKEN = "slug_taken"
 )
 
 // Error is eportal's error. Code and Message are for the client; Op and Err are

@@ -9,7 +9,9 @@ import (
 	"eportal/internal/portal"
 )
 
-// Store is what the handler needs from storage; *dynamo.Store satisfies it.
+// Store is what the handler needs from storage, in the domain's types.
+// Package dynamo implements it; the wiring (functions/, infra/localserver)
+// hands it a *dynamo.Store, which checks that at compile time.
 type Store interface {
 	ArticleBySlug(ctx context.Context, slug string, now time.Time) (portal.SlugTarget, error)
 	ListArticles(ctx context.Context, q portal.ArticleQuery) (portal.ArticlePage, error)

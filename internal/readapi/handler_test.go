@@ -17,7 +17,7 @@ import (
 	"eportal/infra/demo"
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
-	"eportal/internal/dynamo"
+	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
 	"eportal/internal/readapi"
 )
@@ -46,9 +46,9 @@ func mustEvent(t *testing.T, name string) apigw.Request {
 
 // mustHandler returns a handler on a fresh table holding the demo content and
 // three more articles in category khoa-xix, and the counter of its calls.
-func mustHandler(t *testing.T) (*readapi.Handler, *dynamo.CallCounter) {
+func mustHandler(t *testing.T) (*readapi.Handler, *dynamotest.CallCounter) {
 	t.Helper()
-	calls := &dynamo.CallCounter{}
+	calls := &dynamotest.CallCounter{}
 	store := tables.MustStore(t, calls.Option()).Store
 	if _, err := demo.Load(context.Background(), store, now); err != nil {
 		t.Fatal(err)

@@ -13,8 +13,9 @@ import (
 	"eportal/internal/visitor"
 )
 
-// Store is what counting views needs from storage; *dynamo.Store satisfies
-// it. docs/data-model.md describes the items behind each method.
+// Store is what counting views needs from storage, in the domain's types.
+// Package dynamo implements it (the wiring checks that at compile time);
+// docs/data-model.md describes the items behind each method.
 type Store interface {
 	ViewTarget(ctx context.Context, slug string) (*portal.ViewTarget, error)
 	ViewKey(ctx context.Context, day portal.Day, newKey func() []byte) ([]byte, error)

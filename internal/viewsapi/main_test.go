@@ -20,6 +20,7 @@ import (
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
 	"eportal/internal/dynamo"
+	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
 	"eportal/internal/viewsapi"
 )
@@ -57,14 +58,14 @@ type harness struct {
 	db    *dynamodb.Client
 	table string
 	store *dynamo.Store
-	calls *dynamo.CallCounter
-	units *dynamo.CapacityMeter
+	calls *dynamotest.CallCounter
+	units *dynamotest.CapacityMeter
 	clock *clock
 }
 
 func mustHarness(t testing.TB, optFns ...func(*dynamodb.Options)) *harness {
 	t.Helper()
-	h := &harness{calls: &dynamo.CallCounter{}, units: &dynamo.CapacityMeter{}, clock: &clock{t: start}}
+	h := &harness{calls: &dynamotest.CallCounter{}, units: &dynamotest.CapacityMeter{}, clock: &clock{t: start}}
 	opts := append([]func(*dynamodb.Options){h.calls.Option(), h.units.Option()}, optFns...)
 	ts := tables.MustStore(t, opts...)
 	h.db, h.table, h.store = ts.DB, ts.Table, ts.Store
