@@ -2,11 +2,13 @@ package adminapi_test
 
 import (
 	"context"
-	"eportal/internal/portal"
 	"fmt"
 	"strings"
 	"sync"
 	"testing"
+
+	"eportal/internal/apigw/apigwtest"
+	"eportal/internal/portal"
 )
 
 // TestConcurrentSaves: 20 editors save the same version at once; exactly one
@@ -22,7 +24,7 @@ func TestConcurrentSaves(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			body := strings.Replace(draftBody, "Tóm tắt", fmt.Sprintf("Bản sửa %02d", i), 1)
-			resp, _ := e.do(t, call{role: "editor", method: "PUT", path: "/admin/articles/" + id, route: "/admin/articles/{id}",
+			resp := e.send(t, call{role: "editor", method: "PUT", route: "/admin/articles/{id}",
 				params: map[string]string{"id": id}, body: body, headers: ifMatch(tag)})
 			statuses[i] = resp.StatusCode
 		}(i)
@@ -43,7 +45,7 @@ func TestConcurrentSaves(t *testing.T) {
 	if ok != 1 || stale != n-1 {
 		t.Fatalf("%d saved, %d stale; want 1 and %d", ok, stale, n-1)
 	}
-	_, b := e.do(t, call{role: "editor", method: "GET", path: "/admin/articles/" + id, route: "/admin/articles/{id}", params: map[string]string{"id": id}})
+	_, b := e.do(t, call{role: "editor", method: "GET", route: "/admin/articles/{id}", params: map[string]string{"id": id}})
 	if b["summary"] != fmt.Sprintf("Bản sửa %02d", winner) || b["version"] != float64(2) {
 		t.Errorf("article = v%v %q; want v2 with save %d's text", b["version"], b["summary"], winner)
 	}
@@ -64,7 +66,7 @@ func TestIdempotentCreate(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			resp, _ := e.do(t, call{role: "editor", method: "POST", path: "/admin/articles", body: draftBody, headers: key})
+			resp := e.send(t, call{role: "editor", method: "POST", route: "/admin/articles", body: draftBody, headers: key})
 			statuses[i], bodies[i] = resp.StatusCode, resp.Body
 		}(i)
 	}
@@ -92,19 +94,19 @@ func TestIdempotentCreate(t *testing.T) {
 		}
 		t.Fatalf("%d articles on the desk; want %d (statuses %v)", len(items), start+1, statuses)
 	}
-	resp, _ := e.do(t, call{role: "editor", method: "POST", path: "/admin/articles", body: draftBody, headers: key})
+	resp, _ := e.do(t, call{role: "editor", method: "POST", route: "/admin/articles", body: draftBody, headers: key})
 	if resp.StatusCode != 201 || resp.Body != created || resp.Headers["Idempotent-Replayed"] != "true" {
 		t.Errorf("retry = %d %v; want the first 201 replayed", resp.StatusCode, resp.Headers)
 	}
 	other := strings.Replace(draftBody, "15", "16", 1)
-	if resp, b := e.do(t, call{role: "editor", method: "POST", path: "/admin/articles", body: other, headers: key}); resp.StatusCode != 422 || code(b) != "unprocessable" {
+	if resp, b := e.do(t, call{role: "editor", method: "POST", route: "/admin/articles", body: other, headers: key}); resp.StatusCode != 422 || apigwtest.ErrorCode(b) != "unprocessable" {
 		t.Errorf("same key, other body = %d %s; want 422", resp.StatusCode, resp.Body)
 	}
 	// Keys are scoped to the caller: another user's same key is a new request.
-	if resp, _ := e.do(t, call{role: "admin", method: "POST", path: "/admin/articles", body: draftBody, headers: key}); resp.StatusCode != 201 || resp.Headers["Idempotent-Replayed"] != "" {
+	if resp, _ := e.do(t, call{role: "admin", method: "POST", route: "/admin/articles", body: draftBody, headers: key}); resp.StatusCode != 201 || resp.Headers["Idempotent-Replayed"] != "" {
 		t.Errorf("other caller, same key = %d %v; want a fresh 201", resp.StatusCode, resp.Headers)
 	}
-	if resp, _ := e.do(t, call{role: "editor", method: "POST", path: "/admin/articles", body: draftBody, headers: map[string]string{"Idempotency-Key": "có dấu"}}); resp.StatusCode != 400 {
+	if resp, _ := e.do(t, call{role: "editor", method: "POST", route: "/admin/articles", body: draftBody, headers: map[string]string{"Idempotency-Key": "có dấu"}}); resp.StatusCode != 400 {
 		t.Errorf("malformed key = %d; want 400", resp.StatusCode)
 	}
 }
@@ -118,7 +120,7 @@ func TestIdempotentPublish(t *testing.T) {
 	if first.StatusCode != 200 || again.StatusCode != 200 || again.Body != first.Body || again.Headers["Idempotent-Replayed"] != "true" {
 		t.Errorf("publish twice with one key = %d, %d %v; want the first replayed", first.StatusCode, again.StatusCode, again.Headers)
 	}
-	_, b := e.do(t, call{role: "editor", method: "GET", path: "/admin/articles/" + id, route: "/admin/articles/{id}", params: map[string]string{"id": id}})
+	_, b := e.do(t, call{role: "editor", method: "GET", route: "/admin/articles/{id}", params: map[string]string{"id": id}})
 	if b["version"] != float64(2) {
 		t.Errorf("version after a replayed publish = %v; want 2", b["version"])
 	}
@@ -140,7 +142,7 @@ func TestAdminWriteCalls(t *testing.T) {
 	var id, tag string
 	count("create (categories check + transaction)", 2, func() { id, tag = e.create(t, draftBody) })
 	count("update (categories check + read + transaction)", 3, func() {
-		resp, _ := e.do(t, call{role: "editor", method: "PUT", path: "/admin/articles/" + id, route: "/admin/articles/{id}",
+		resp, _ := e.do(t, call{role: "editor", method: "PUT", route: "/admin/articles/{id}",
 			params: map[string]string{"id": id}, body: draftBody, headers: ifMatch(tag)})
 		if resp.StatusCode != 200 {
 			t.Fatalf("update = %d %s", resp.StatusCode, resp.Body)

@@ -2,9 +2,11 @@ package adminapi_test
 
 import (
 	"context"
-	"eportal/internal/portal"
 	"strings"
 	"testing"
+
+	"eportal/internal/apigw/apigwtest"
+	"eportal/internal/portal"
 )
 
 func (e *env) deskSize(t *testing.T) int {
@@ -57,7 +59,7 @@ func TestBadInputChangesNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e.calls.Reset()
-			resp, _ := e.do(t, call{role: "editor", method: "POST", path: "/admin/articles", body: tt.body, headers: tt.headers})
+			resp, _ := e.do(t, call{role: "editor", method: "POST", route: "/admin/articles", body: tt.body, headers: tt.headers})
 			if resp.StatusCode != tt.status {
 				t.Errorf("= %d %.300s; want %d", resp.StatusCode, resp.Body, tt.status)
 			}
@@ -75,7 +77,7 @@ func TestStaleAndMissingIfMatch(t *testing.T) {
 	e := mustEnv(t)
 	id, tag := e.create(t, draftBody)
 	put := func(h map[string]string) int {
-		resp, _ := e.do(t, call{role: "editor", method: "PUT", path: "/admin/articles/" + id, route: "/admin/articles/{id}",
+		resp, _ := e.do(t, call{role: "editor", method: "PUT", route: "/admin/articles/{id}",
 			params: map[string]string{"id": id}, body: strings.Replace(draftBody, "15", "99", 1), headers: h})
 		return resp.StatusCode
 	}
@@ -84,7 +86,7 @@ func TestStaleAndMissingIfMatch(t *testing.T) {
 			t.Errorf("If-Match %v = %d; want 412", h, got)
 		}
 	}
-	_, b := e.do(t, call{role: "editor", method: "GET", path: "/admin/articles/" + id, route: "/admin/articles/{id}", params: map[string]string{"id": id}})
+	_, b := e.do(t, call{role: "editor", method: "GET", route: "/admin/articles/{id}", params: map[string]string{"id": id}})
 	if b["version"] != float64(1) || strings.Contains(b["title"].(string), "99") {
 		t.Errorf("refused saves changed the article: %v", b)
 	}
@@ -103,7 +105,7 @@ func TestXSSIsRemovedAndStructureSurvives(t *testing.T) {
 		`<ul><li>Một</li></ul><figure><img src=\"https://quangnam.gov.vn/a.jpg\" alt=\"Ảnh\"><figcaption>Chú thích</figcaption></figure>` +
 		`<table><tr><th>Năm</th><td>2020</td></tr></table>`
 	id, _ := e.create(t, `{"title":"<b>Tin</b> mới","body":"`+body+`"}`)
-	_, b := e.do(t, call{role: "editor", method: "GET", path: "/admin/articles/" + id, route: "/admin/articles/{id}", params: map[string]string{"id": id}})
+	_, b := e.do(t, call{role: "editor", method: "GET", route: "/admin/articles/{id}", params: map[string]string{"id": id}})
 	stored := b["body"].(string)
 	for _, bad := range []string{"<script", "onerror", "onload", "onclick", "javascript:", "<svg", "<iframe", "evil.example"} {
 		if strings.Contains(stored, bad) {
@@ -137,9 +139,8 @@ func TestMissingIDs(t *testing.T) {
 	} {
 		for _, id := range []string{"khongtontai", "../etc", "KHONG"} {
 			c.params = map[string]string{"id": id}
-			c.path = strings.Replace(c.route, "{id}", id, 1)
-			if resp, b := e.do(t, c); resp.StatusCode != 404 || code(b) != "not_found" {
-				t.Errorf("%s %s = %d %s; want 404", c.method, c.path, resp.StatusCode, resp.Body)
+			if resp, b := e.do(t, c); resp.StatusCode != 404 || apigwtest.ErrorCode(b) != "not_found" {
+				t.Errorf("%s %s with id %q = %d %s; want 404", c.method, c.route, id, resp.StatusCode, resp.Body)
 			}
 		}
 	}
@@ -147,18 +148,18 @@ func TestMissingIDs(t *testing.T) {
 
 func TestCategoriesAndLinks(t *testing.T) {
 	e := mustEnv(t)
-	resp, b := e.do(t, call{role: "admin", method: "POST", path: "/admin/categories", body: `{"name":"Khóa XXIII","parentId":"dang-cong-san-viet-nam","position":10}`})
+	resp, b := e.do(t, call{role: "admin", method: "POST", route: "/admin/categories", body: `{"name":"Khóa XXIII","parentId":"dang-cong-san-viet-nam","position":10}`})
 	if resp.StatusCode != 201 || b["id"] != "khoa-xxiii" {
 		t.Fatalf("create category = %d %s", resp.StatusCode, resp.Body)
 	}
-	if resp, _ := e.do(t, call{role: "admin", method: "POST", path: "/admin/categories", body: `{"name":"Khóa XXIII"}`}); resp.StatusCode != 409 {
+	if resp, _ := e.do(t, call{role: "admin", method: "POST", route: "/admin/categories", body: `{"name":"Khóa XXIII"}`}); resp.StatusCode != 409 {
 		t.Errorf("duplicate category = %d; want 409", resp.StatusCode)
 	}
-	if resp, _ := e.do(t, call{role: "admin", method: "POST", path: "/admin/categories", body: `{"name":"Mồ côi","parentId":"khong-co"}`}); resp.StatusCode != 400 {
+	if resp, _ := e.do(t, call{role: "admin", method: "POST", route: "/admin/categories", body: `{"name":"Mồ côi","parentId":"khong-co"}`}); resp.StatusCode != 400 {
 		t.Errorf("category under a missing parent = %d; want 400", resp.StatusCode)
 	}
 	cat := func(method, id, body string, h map[string]string) int {
-		resp, _ := e.do(t, call{role: "admin", method: method, path: "/admin/categories/" + id, route: "/admin/categories/{id}", params: map[string]string{"id": id}, body: body, headers: h})
+		resp, _ := e.do(t, call{role: "admin", method: method, route: "/admin/categories/{id}", params: map[string]string{"id": id}, body: body, headers: h})
 		return resp.StatusCode
 	}
 	if got := cat("PUT", "dang-cong-san-viet-nam", `{"name":"Đảng","parentId":"khoa-xix"}`, ifMatch(`"1"`)); got != 409 {
@@ -184,18 +185,18 @@ func TestCategoriesAndLinks(t *testing.T) {
 		t.Errorf("delete an empty leaf = %d; want 204", got)
 	}
 
-	resp, b = e.do(t, call{role: "admin", method: "POST", path: "/admin/links", body: `{"title":"Báo Nhân Dân","url":"https://nhandan.vn","position":6}`})
+	resp, b = e.do(t, call{role: "admin", method: "POST", route: "/admin/links", body: `{"title":"Báo Nhân Dân","url":"https://nhandan.vn","position":6}`})
 	if resp.StatusCode != 201 {
 		t.Fatalf("create link = %d %s", resp.StatusCode, resp.Body)
 	}
 	for _, u := range []string{"javascript:alert(1)", "ftp://a.vn", "//a.vn", "data:text/html,x", "https://user:pw@a.vn"} {
-		if resp, _ := e.do(t, call{role: "admin", method: "POST", path: "/admin/links", body: `{"title":"x","url":"` + u + `"}`}); resp.StatusCode != 400 {
+		if resp, _ := e.do(t, call{role: "admin", method: "POST", route: "/admin/links", body: `{"title":"x","url":"` + u + `"}`}); resp.StatusCode != 400 {
 			t.Errorf("link %s = %d; want 400", u, resp.StatusCode)
 		}
 	}
 	lid := b["id"].(string)
 	link := func(method, body string, h map[string]string) int {
-		resp, _ := e.do(t, call{role: "admin", method: method, path: "/admin/links/" + lid, route: "/admin/links/{id}", params: map[string]string{"id": lid}, body: body, headers: h})
+		resp, _ := e.do(t, call{role: "admin", method: method, route: "/admin/links/{id}", params: map[string]string{"id": lid}, body: body, headers: h})
 		return resp.StatusCode
 	}
 	if got := link("PUT", `{"title":"Nhân Dân","url":"https://nhandan.vn","position":1}`, ifMatch(`"1"`)); got != 200 {

@@ -2,21 +2,18 @@ package adminapi_test
 
 import (
 	"context"
-	_ "embed"
-	"encoding/json"
+	"embed"
 	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/aws/aws-lambda-go/events"
 
 	"eportal/infra/ddblocal"
 	"eportal/infra/demo"
 	"eportal/infra/tables"
 	"eportal/internal/adminapi"
 	"eportal/internal/apigw"
+	"eportal/internal/apigw/apigwtest"
 	"eportal/internal/dynamo"
 	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/readapi"
@@ -24,8 +21,8 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
 
-//go:embed testdata/admin-event.json
-var baseEvent []byte
+//go:embed testdata/*.json
+var testdata embed.FS
 
 var now = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 
@@ -60,8 +57,7 @@ func mustEnv(t *testing.T) *env {
 type call struct {
 	role    string // "", editor, publisher, admin
 	method  string
-	path    string // with ids filled in
-	route   string // route key path, with {id}
+	route   string // the route's path, with {id}; params fill it in
 	params  map[string]string
 	query   map[string]string
 	body    string
@@ -74,24 +70,12 @@ var subs = map[string]string{
 	"admin":     "33333333-3333-4333-8333-333333333333",
 }
 
-func event(t *testing.T, c call) apigw.Request {
+// event is testdata/admin-event.json sent as c: with c.role's groups and
+// subject in the JWT claims, or without a token when c.role is "".
+func event(t testing.TB, c call) apigw.Request {
 	t.Helper()
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(baseEvent, &ev); err != nil {
-		t.Fatal(err)
-	}
-	route := c.route
-	if route == "" {
-		route = c.path
-	}
-	ev.RouteKey = c.method + " " + route
-	ev.RequestContext.RouteKey = ev.RouteKey
-	ev.RawPath, ev.RequestContext.HTTP.Path, ev.RequestContext.HTTP.Method = c.path, c.path, c.method
-	ev.PathParameters, ev.QueryStringParameters = c.params, c.query
-	ev.Body = c.body
-	for k, v := range c.headers {
-		ev.Headers[strings.ToLower(k)] = v
-	}
+	ev := apigwtest.Call{Method: c.method, Route: c.route, Params: c.params, Query: c.query, Headers: c.headers, Body: c.body}.
+		Request(apigwtest.Event(t, testdata, "admin-event"))
 	if c.role == "" {
 		ev.RequestContext.Authorizer = nil
 		delete(ev.Headers, "authorization")
@@ -103,28 +87,29 @@ func event(t *testing.T, c call) apigw.Request {
 	return ev
 }
 
+// do serves c with the admin handler on the test's goroutine and checks,
+// besides apigwtest.Serve's checks, that the answer is no-store.
 func (e *env) do(t *testing.T, c call) (apigw.Response, map[string]any) {
 	t.Helper()
-	resp, err := e.admin.Handle(context.Background(), event(t, c))
-	if err != nil {
-		t.Fatalf("Handle returned a Go error: %v", err)
-	}
-	var body map[string]any
-	if resp.Body != "" {
-		if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
-			t.Fatalf("%s %s: body is not JSON: %s", c.method, c.path, resp.Body)
-		}
-	}
-	if resp.Headers["Cache-Control"] != "no-store" {
-		t.Errorf("%s %s: Cache-Control = %q; want no-store", c.method, c.path, resp.Headers["Cache-Control"])
-	}
+	resp, body := apigwtest.Serve(t, e.admin, event(t, c))
+	noStore(t, c, resp)
 	return resp, body
 }
 
-func code(body map[string]any) string {
-	e, _ := body["error"].(map[string]any)
-	s, _ := e["code"].(string)
-	return s
+// send is do for other goroutines: it reports problems and never stops the
+// test.
+func (e *env) send(t *testing.T, c call) apigw.Response {
+	t.Helper()
+	resp, _ := apigwtest.Do(t, e.admin, event(t, c), nil)
+	noStore(t, c, resp)
+	return resp
+}
+
+func noStore(t *testing.T, c call, resp apigw.Response) {
+	t.Helper()
+	if resp.Headers["Cache-Control"] != "no-store" {
+		t.Errorf("%s %s: Cache-Control = %q; want no-store", c.method, c.route, resp.Headers["Cache-Control"])
+	}
 }
 
 const draftBody = `{"title":"Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ 15","summary":"Tóm tắt","body":"<p>Nội dung <strong>chính</strong></p>","categories":["khoa-xix"],"author":"Phóng viên","source":"Ban Tuyên giáo"}`
@@ -132,7 +117,7 @@ const draftBody = `{"title":"Hội nghị Ban Chấp hành Đảng bộ tỉnh l
 // create makes a draft as an editor and returns its id and ETag.
 func (e *env) create(t *testing.T, body string) (string, string) {
 	t.Helper()
-	resp, b := e.do(t, call{role: "editor", method: "POST", path: "/admin/articles", body: body})
+	resp, b := e.do(t, call{role: "editor", method: "POST", route: "/admin/articles", body: body})
 	if resp.StatusCode != 201 {
 		t.Fatalf("create = %d %s", resp.StatusCode, resp.Body)
 	}
@@ -142,18 +127,13 @@ func (e *env) create(t *testing.T, body string) (string, string) {
 // act runs POST /admin/articles/{id}/<action> as role.
 func (e *env) act(t *testing.T, role, id, action, body string, headers map[string]string) (apigw.Response, map[string]any) {
 	t.Helper()
-	return e.do(t, call{role: role, method: "POST", path: "/admin/articles/" + id + "/" + action,
-		route: "/admin/articles/{id}/" + action, params: map[string]string{"id": id}, body: body, headers: headers})
+	return e.do(t, call{role: role, method: "POST", route: "/admin/articles/{id}/" + action, params: map[string]string{"id": id}, body: body, headers: headers})
 }
 
 // public fetches /articles/{slug} from the read handler.
 func (e *env) public(t *testing.T, slug string) int {
 	t.Helper()
-	resp, err := e.read.Handle(context.Background(), events.APIGatewayV2HTTPRequest{
-		RouteKey: "GET /articles/{slug}", PathParameters: map[string]string{"slug": slug}, Headers: map[string]string{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp, _ := apigwtest.Serve(t, e.read, apigwtest.Call{Method: "GET", Route: "/articles/{slug}", Params: map[string]string{"slug": slug}}.Request(apigw.Request{}))
 	return resp.StatusCode
 }
 
@@ -163,9 +143,9 @@ func (e *env) publicList(t *testing.T, category string) string {
 	if category != "" {
 		q["category"] = category
 	}
-	resp, err := e.read.Handle(context.Background(), events.APIGatewayV2HTTPRequest{RouteKey: "GET /articles", QueryStringParameters: q, Headers: map[string]string{}})
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("public list: %v %d %s", err, resp.StatusCode, resp.Body)
+	resp, _ := apigwtest.Serve(t, e.read, apigwtest.Call{Method: "GET", Route: "/articles", Query: q}.Request(apigw.Request{}))
+	if resp.StatusCode != 200 {
+		t.Fatalf("public list: %d %s", resp.StatusCode, resp.Body)
 	}
 	return resp.Body
 }
@@ -178,7 +158,7 @@ func (e *env) auditCount(t *testing.T) int {
 		if cur != "" {
 			q["cursor"] = cur
 		}
-		resp, b := e.do(t, call{role: "admin", method: "GET", path: "/admin/audit", query: q})
+		resp, b := e.do(t, call{role: "admin", method: "GET", route: "/admin/audit", query: q})
 		if resp.StatusCode != 200 {
 			t.Fatalf("audit = %d %s", resp.StatusCode, resp.Body)
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"eportal/internal/apigw/apigwtest"
 	"eportal/internal/auth"
 )
 
@@ -43,7 +44,7 @@ func TestRoleMatrix(t *testing.T) {
 	}
 	for _, rk := range routes {
 		method, route, _ := strings.Cut(rk, " ")
-		path, params := fill(route)
+		_, params := fill(route)
 		required := need[e.admin.RoleFor(rk)]
 		if required == 0 {
 			t.Fatalf("%s needs no role", rk)
@@ -52,19 +53,19 @@ func TestRoleMatrix(t *testing.T) {
 			if rank[role] >= required {
 				continue // allowed: covered by the behaviour tests, may mutate
 			}
-			resp, b := e.do(t, call{role: role, method: method, path: path, route: route, params: params, body: `{"title":"x"}`})
+			resp, b := e.do(t, call{role: role, method: method, route: route, params: params, body: `{"title":"x"}`})
 			want, wantCode := 403, "forbidden"
 			if role == "" {
 				want, wantCode = 401, "unauthorized"
 			}
-			if resp.StatusCode != want || code(b) != wantCode {
+			if resp.StatusCode != want || apigwtest.ErrorCode(b) != wantCode {
 				t.Errorf("%s as %q = %d %s; want %d", rk, role, resp.StatusCode, resp.Body, want)
 			}
 		}
 		// The lowest allowed role gets past the role check.
 		for role, r := range rank {
 			if r == required {
-				resp, _ := e.do(t, call{role: role, method: method, path: path, route: route, params: params, body: `{}`})
+				resp, _ := e.do(t, call{role: role, method: method, route: route, params: params, body: `{}`})
 				if resp.StatusCode == 401 || resp.StatusCode == 403 {
 					t.Errorf("%s as %s = %d; want the role check passed", rk, role, resp.StatusCode)
 				}
@@ -77,8 +78,8 @@ func TestRoleMatrix(t *testing.T) {
 	id2, tag := e.create(t, `{"title":"Bài thử quyền"}`)
 	n := e.auditCount(t)
 	for _, role := range []string{"", "editor", "publisher"} {
-		e.do(t, call{role: role, method: "DELETE", path: "/admin/articles/" + id2, route: "/admin/articles/{id}", params: map[string]string{"id": id2}, headers: ifMatch(tag)})
-		e.do(t, call{role: role, method: "POST", path: "/admin/categories", body: `{"name":"Mới"}`})
+		e.do(t, call{role: role, method: "DELETE", route: "/admin/articles/{id}", params: map[string]string{"id": id2}, headers: ifMatch(tag)})
+		e.do(t, call{role: role, method: "POST", route: "/admin/categories", body: `{"name":"Mới"}`})
 		if role != "publisher" {
 			e.act(t, role, id2, "publish", "", nil)
 		}
@@ -86,7 +87,7 @@ func TestRoleMatrix(t *testing.T) {
 	if got := e.auditCount(t); got != n {
 		t.Errorf("refused calls wrote %d audit records", got-n)
 	}
-	if resp, b := e.do(t, call{role: "editor", method: "GET", path: "/admin/articles/" + id2, route: "/admin/articles/{id}", params: map[string]string{"id": id2}}); resp.StatusCode != 200 || b["status"] != "draft" || b["version"] != float64(1) {
+	if resp, b := e.do(t, call{role: "editor", method: "GET", route: "/admin/articles/{id}", params: map[string]string{"id": id2}}); resp.StatusCode != 200 || b["status"] != "draft" || b["version"] != float64(1) {
 		t.Errorf("article after refused calls = %d %s", resp.StatusCode, resp.Body)
 	}
 }
@@ -94,10 +95,9 @@ func TestRoleMatrix(t *testing.T) {
 func TestLookalikeGroupsGrantNothing(t *testing.T) {
 	e := mustEnv(t)
 	for _, groups := range []string{"[admin ]", "[Admin]", "[admins]", "admin", "[editor,admin]", "[аdmin]", `["admin"]`, "[]", ""} {
-		ev := event(t, call{role: "editor", method: "GET", path: "/admin/audit"})
+		ev := event(t, call{role: "editor", method: "GET", route: "/admin/audit"})
 		ev.RequestContext.Authorizer.JWT.Claims["cognito:groups"] = groups
-		resp, err := e.admin.Handle(t.Context(), ev)
-		if err != nil || resp.StatusCode != 403 {
+		if resp, _ := apigwtest.Serve(t, e.admin, ev); resp.StatusCode != 403 {
 			t.Errorf("groups %q on an admin route = %d; want 403", groups, resp.StatusCode)
 		}
 	}

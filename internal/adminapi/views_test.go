@@ -1,14 +1,12 @@
 package adminapi_test
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-
+	"eportal/internal/apigw"
+	"eportal/internal/apigw/apigwtest"
 	"eportal/internal/viewsapi"
 )
 
@@ -21,31 +19,24 @@ func TestRepublishKeepsViews(t *testing.T) {
 	beacons := viewsapi.New(e.store, viewsapi.WithClock(func() time.Time { return *e.clock }))
 	beacon := func(ip string) (int64, bool) {
 		t.Helper()
-		resp, err := beacons.Handle(context.Background(), events.APIGatewayV2HTTPRequest{
-			RouteKey:       "POST /articles/{slug}/views",
-			PathParameters: map[string]string{"slug": slug},
-			Headers:        map[string]string{"user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 Safari/537.36"},
-			RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", SourceIP: ip}},
-		})
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("beacon = %v %d %s", err, resp.StatusCode, resp.Body)
-		}
+		req := apigwtest.Call{Method: "POST", Route: "/articles/{slug}/views", Params: map[string]string{"slug": slug},
+			Headers: map[string]string{"user-agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 Safari/537.36"}}.Request(apigw.Request{})
+		req.RequestContext.HTTP.SourceIP = ip
 		var r struct {
 			Views   int64 `json:"views"`
 			Counted bool  `json:"counted"`
 		}
-		_ = json.Unmarshal([]byte(resp.Body), &r)
+		if resp, ok := apigwtest.Do(t, beacons, req, &r); !ok || resp.StatusCode != 200 {
+			t.Fatalf("beacon = %d %s", resp.StatusCode, resp.Body)
+		}
 		return r.Views, r.Counted
 	}
 	shown := func() float64 {
 		t.Helper()
-		resp, err := e.read.Handle(context.Background(), events.APIGatewayV2HTTPRequest{
-			RouteKey: "GET /articles/{slug}", PathParameters: map[string]string{"slug": slug}, Headers: map[string]string{}})
-		if err != nil || resp.StatusCode != 200 {
-			t.Fatalf("GET = %v %d", err, resp.StatusCode)
+		resp, a := apigwtest.Serve(t, e.read, apigwtest.Call{Method: "GET", Route: "/articles/{slug}", Params: map[string]string{"slug": slug}}.Request(apigw.Request{}))
+		if resp.StatusCode != 200 {
+			t.Fatalf("GET = %d %s", resp.StatusCode, resp.Body)
 		}
-		var a map[string]any
-		_ = json.Unmarshal([]byte(resp.Body), &a)
 		return a["views"].(float64)
 	}
 	for i := 0; i < 5; i++ {

@@ -47,7 +47,7 @@ func TestEditorialFlow(t *testing.T) {
 	tag = resp.Headers["ETag"]
 	edited := strings.Replace(draftBody, "Tóm tắt", "Tóm tắt đã sửa", 1)
 	edited = strings.Replace(edited, `{"title"`, `{"slug":"hoi-nghi-lan-thu-15","title"`, 1)
-	resp, _ = e.do(t, call{role: "editor", method: "PUT", path: "/admin/articles/" + id, route: "/admin/articles/{id}",
+	resp, _ = e.do(t, call{role: "editor", method: "PUT", route: "/admin/articles/{id}",
 		params: map[string]string{"id": id}, body: edited, headers: ifMatch(tag)})
 	if resp.StatusCode != 200 {
 		t.Fatalf("edit = %d %s", resp.StatusCode, resp.Body)
@@ -116,14 +116,14 @@ func TestEditorialFlow(t *testing.T) {
 	}
 
 	// Delete (admin): 204, then 404 everywhere; the audit trail stays.
-	resp, _ = e.do(t, call{role: "admin", method: "DELETE", path: "/admin/articles/" + id, route: "/admin/articles/{id}", params: map[string]string{"id": id}})
+	resp, _ = e.do(t, call{role: "admin", method: "DELETE", route: "/admin/articles/{id}", params: map[string]string{"id": id}})
 	if resp.StatusCode != 204 {
 		t.Fatalf("delete = %d %s", resp.StatusCode, resp.Body)
 	}
-	if resp, _ := e.do(t, call{role: "editor", method: "GET", path: "/admin/articles/" + id, route: "/admin/articles/{id}", params: map[string]string{"id": id}}); resp.StatusCode != 404 {
+	if resp, _ := e.do(t, call{role: "editor", method: "GET", route: "/admin/articles/{id}", params: map[string]string{"id": id}}); resp.StatusCode != 404 {
 		t.Errorf("GET deleted = %d; want 404", resp.StatusCode)
 	}
-	_, b = e.do(t, call{role: "admin", method: "GET", path: "/admin/audit", query: map[string]string{"entity": "article:" + id, "limit": "100"}})
+	_, b = e.do(t, call{role: "admin", method: "GET", route: "/admin/audit", query: map[string]string{"entity": "article:" + id, "limit": "100"}})
 	var actions []string
 	for _, it := range b["items"].([]any) {
 		actions = append(actions, it.(map[string]any)["action"].(string))
@@ -138,18 +138,17 @@ func TestRevisionsAndRestore(t *testing.T) {
 	e := mustEnv(t)
 	id, tag := e.create(t, draftBody)
 	edited := strings.Replace(draftBody, "lần thứ 15", "lần thứ 16", 1)
-	resp, _ := e.do(t, call{role: "editor", method: "PUT", path: "/admin/articles/" + id, route: "/admin/articles/{id}",
+	resp, _ := e.do(t, call{role: "editor", method: "PUT", route: "/admin/articles/{id}",
 		params: map[string]string{"id": id}, body: edited, headers: ifMatch(tag)})
 	if resp.StatusCode != 200 || resp.Headers["ETag"] != fmtETag(2) {
 		t.Fatalf("edit = %d %v %s", resp.StatusCode, resp.Headers, resp.Body)
 	}
 	p := map[string]string{"id": id, "n": "1"}
-	resp, b := e.do(t, call{role: "editor", method: "POST", path: "/admin/articles/" + id + "/revisions/1/restore",
-		route: "/admin/articles/{id}/revisions/{n}/restore", params: p, headers: ifMatch(fmtETag(2))})
+	resp, b := e.do(t, call{role: "editor", method: "POST", route: "/admin/articles/{id}/revisions/{n}/restore", params: p, headers: ifMatch(fmtETag(2))})
 	if resp.StatusCode != 200 || b["version"] != float64(3) || !strings.Contains(b["title"].(string), "lần thứ 15") {
 		t.Fatalf("restore = %d %s", resp.StatusCode, resp.Body)
 	}
-	_, b = e.do(t, call{role: "editor", method: "GET", path: "/admin/articles/" + id + "/revisions", route: "/admin/articles/{id}/revisions", params: map[string]string{"id": id}})
+	_, b = e.do(t, call{role: "editor", method: "GET", route: "/admin/articles/{id}/revisions", params: map[string]string{"id": id}})
 	items := b["items"].([]any)
 	if len(items) != 3 {
 		t.Fatalf("revisions = %d; want 3", len(items))
@@ -162,15 +161,13 @@ func TestRevisionsAndRestore(t *testing.T) {
 		t.Errorf("revision titles (newest first) = %v", titles)
 	}
 	for _, n := range []string{"4", "0", "-1", "x", "01"} {
-		resp, _ := e.do(t, call{role: "editor", method: "GET", path: "/admin/articles/" + id + "/revisions/" + n,
-			route: "/admin/articles/{id}/revisions/{n}", params: map[string]string{"id": id, "n": n}})
+		resp, _ := e.do(t, call{role: "editor", method: "GET", route: "/admin/articles/{id}/revisions/{n}", params: map[string]string{"id": id, "n": n}})
 		if resp.StatusCode != 404 {
 			t.Errorf("revision %s = %d; want 404", n, resp.StatusCode)
 		}
 	}
 	// A stale restore changes nothing.
-	resp, _ = e.do(t, call{role: "editor", method: "POST", path: "/admin/articles/" + id + "/revisions/2/restore",
-		route: "/admin/articles/{id}/revisions/{n}/restore", params: map[string]string{"id": id, "n": "2"}, headers: ifMatch(fmtETag(2))})
+	resp, _ = e.do(t, call{role: "editor", method: "POST", route: "/admin/articles/{id}/revisions/{n}/restore", params: map[string]string{"id": id, "n": "2"}, headers: ifMatch(fmtETag(2))})
 	if resp.StatusCode != 412 {
 		t.Errorf("stale restore = %d; want 412", resp.StatusCode)
 	}

@@ -3,19 +3,17 @@ package pollsapi_test
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"eportal/infra/ddblocal"
 	"eportal/infra/demo"
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
+	"eportal/internal/apigw/apigwtest"
 	"eportal/internal/dynamo"
 	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/pollsapi"
@@ -55,29 +53,12 @@ func mustEnv(t *testing.T) *env {
 	return e
 }
 
-func mustEvent(t *testing.T, name string) apigw.Request {
-	t.Helper()
-	raw, err := testdata.ReadFile("testdata/" + name + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		t.Fatal(err)
-	}
-	return ev
-}
+func event(t *testing.T, name string) apigw.Request { return apigwtest.Event(t, testdata, name) }
 
 // voteEvent is testdata/vote.json for poll id with body and, when set, a
 // voter token header and a source IP.
 func voteEvent(t *testing.T, id, body, token, ip string) apigw.Request {
-	ev := mustEvent(t, "vote")
-	ev.PathParameters = map[string]string{"id": id}
-	ev.RawPath = "/polls/" + id + "/votes"
-	ev.Body = body
-	if token != "" {
-		ev.Headers["x-voter-token"] = token
-	}
+	ev := apigwtest.Call{Route: "/polls/{id}/votes", Params: map[string]string{"id": id}, Body: body, Headers: tokenHeader(token)}.Request(event(t, "vote"))
 	if ip != "" {
 		ev.RequestContext.HTTP.SourceIP = ip
 	}
@@ -85,33 +66,19 @@ func voteEvent(t *testing.T, id, body, token, ip string) apigw.Request {
 }
 
 func getEvent(t *testing.T, id, token string) apigw.Request {
-	ev := mustEvent(t, "get-poll")
-	ev.PathParameters = map[string]string{"id": id}
-	if token != "" {
-		ev.Headers["x-voter-token"] = token
+	return apigwtest.Call{Route: "/polls/{id}", Params: map[string]string{"id": id}, Headers: tokenHeader(token)}.Request(event(t, "get-poll"))
+}
+
+func tokenHeader(token string) map[string]string {
+	if token == "" {
+		return nil
 	}
-	return ev
+	return map[string]string{voter.Header: token}
 }
 
 func (e *env) serve(t *testing.T, req apigw.Request) (apigw.Response, map[string]any) {
 	t.Helper()
-	resp, err := e.h.Handle(context.Background(), req)
-	if err != nil {
-		t.Fatalf("Handle returned a Go error: %v", err)
-	}
-	var body map[string]any
-	if resp.Body != "" {
-		if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
-			t.Fatalf("body is not JSON: %s", resp.Body)
-		}
-	}
-	return resp, body
-}
-
-func errCode(b map[string]any) string {
-	e, _ := b["error"].(map[string]any)
-	s, _ := e["code"].(string)
-	return s
+	return apigwtest.Serve(t, e.h, req)
 }
 
 // results returns "votes/percent" per option of a poll JSON.
@@ -134,7 +101,7 @@ func results(t *testing.T, poll any) string {
 // once, vote again with the same token (409), see the vote in the results.
 func TestReaderFlow(t *testing.T) {
 	e := mustEnv(t)
-	resp, b := e.serve(t, mustEvent(t, "get-poll"))
+	resp, b := e.serve(t, event(t, "get-poll"))
 	if resp.StatusCode != 200 || b["question"] != "Bạn đánh giá như thế nào về cổng thông tin này?" || b["state"] != "open" {
 		t.Fatalf("GET poll = %d %s", resp.StatusCode, resp.Body)
 	}
@@ -149,7 +116,7 @@ func TestReaderFlow(t *testing.T) {
 	}
 
 	e.calls.Reset()
-	resp, b = e.serve(t, mustEvent(t, "vote"))
+	resp, b = e.serve(t, event(t, "vote"))
 	if resp.StatusCode != 200 {
 		t.Fatalf("vote = %d %s", resp.StatusCode, resp.Body)
 	}
@@ -171,7 +138,7 @@ func TestReaderFlow(t *testing.T) {
 	// The same token again: 409 already_voted, with the results and the choice.
 	e.calls.Reset()
 	resp, b = e.serve(t, voteEvent(t, demoPoll, `{"choices":["o1"]}`, token, ""))
-	if resp.StatusCode != 409 || errCode(b) != portal.EALREADYVOTED {
+	if resp.StatusCode != 409 || apigwtest.ErrorCode(b) != portal.EALREADYVOTED {
 		t.Fatalf("second vote = %d %s", resp.StatusCode, resp.Body)
 	}
 	if c := e.calls.Counts(); c["TransactWriteItems"] != 0 || e.calls.Total() != 1 {
@@ -184,7 +151,7 @@ func TestReaderFlow(t *testing.T) {
 	// From a web page: the cookie, same answer.
 	ev := voteEvent(t, demoPoll, `{"choices":["o3"]}`, "", "")
 	ev.Cookies = []string{"theme=dark", voter.Cookie + "=" + token}
-	if resp, b := e.serve(t, ev); resp.StatusCode != 409 || errCode(b) != portal.EALREADYVOTED {
+	if resp, b := e.serve(t, ev); resp.StatusCode != 409 || apigwtest.ErrorCode(b) != portal.EALREADYVOTED {
 		t.Errorf("vote with the cookie = %d %s", resp.StatusCode, resp.Body)
 	}
 
@@ -197,14 +164,14 @@ func TestReaderFlow(t *testing.T) {
 	if e.calls.Total() != 1 {
 		t.Errorf("GET poll with token: %v; want one call", e.calls.Counts())
 	}
-	if _, b := e.serve(t, mustEvent(t, "get-poll")); results(t, b) != "voters=1 0/0 1/100 0/0 0/0" {
+	if _, b := e.serve(t, event(t, "get-poll")); results(t, b) != "voters=1 0/0 1/100 0/0 0/0" {
 		t.Errorf("public results: %s", results(t, b))
 	}
 }
 
 func TestListPolls(t *testing.T) {
 	e := mustEnv(t)
-	resp, b := e.serve(t, mustEvent(t, "list-polls"))
+	resp, b := e.serve(t, event(t, "list-polls"))
 	items, _ := b["items"].([]any)
 	if resp.StatusCode != 200 || len(items) != 1 || items[0].(map[string]any)["id"] != demoPoll {
 		t.Fatalf("GET /polls = %d %s", resp.StatusCode, resp.Body)
@@ -278,7 +245,7 @@ func TestVoteRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			before := e.state(t, multi.ID)
 			resp, b := e.serve(t, voteEvent(t, tt.id, tt.body, tt.token, ""))
-			if resp.StatusCode != tt.status || errCode(b) != tt.code {
+			if resp.StatusCode != tt.status || apigwtest.ErrorCode(b) != tt.code {
 				t.Errorf("= %d %s; want %d %s", resp.StatusCode, resp.Body, tt.status, tt.code)
 			}
 			if after := e.state(t, multi.ID); after != before {
@@ -381,7 +348,7 @@ func TestAddressPolicyThroughHandler(t *testing.T) {
 	}
 	// A new token, same browser and address: already voted.
 	resp, b := e.serve(t, voteEvent(t, "theo-ip", `{"choices":["b"]}`, "", "198.51.100.1"))
-	if resp.StatusCode != 409 || errCode(b) != portal.EALREADYVOTED {
+	if resp.StatusCode != 409 || apigwtest.ErrorCode(b) != portal.EALREADYVOTED {
 		t.Errorf("same address, new token = %d %s", resp.StatusCode, resp.Body)
 	}
 	// Same address, another browser: a separate voter under the ip policy.

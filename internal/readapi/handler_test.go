@@ -3,7 +3,6 @@ package readapi_test
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -11,12 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"eportal/infra/ddblocal"
 	"eportal/infra/demo"
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
+	"eportal/internal/apigw/apigwtest"
 	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
 	"eportal/internal/readapi"
@@ -31,18 +29,7 @@ const sampleSlug = "day-manh-thuc-hien-cung-cap-thong-tin-phuc-vu-cong-tac-tuyen
 
 var now = time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 
-func mustEvent(t *testing.T, name string) apigw.Request {
-	t.Helper()
-	raw, err := testdata.ReadFile("testdata/" + name + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
-}
+func event(t *testing.T, name string) apigw.Request { return apigwtest.Event(t, testdata, name) }
 
 // mustHandler returns a handler on a fresh table holding the demo content and
 // three more articles in category khoa-xix, and the counter of its calls.
@@ -65,33 +52,9 @@ func mustHandler(t *testing.T) (*readapi.Handler, *dynamotest.CallCounter) {
 	return readapi.New(store, readapi.WithClock(func() time.Time { return now })), calls
 }
 
-func serve(t *testing.T, h *readapi.Handler, req apigw.Request) (apigw.Response, map[string]any) {
-	t.Helper()
-	resp, err := h.Handle(context.Background(), req)
-	if err != nil {
-		t.Fatalf("Handle returned a Go error (API Gateway would answer 502): %v", err)
-	}
-	if resp.Headers["X-Content-Type-Options"] != "nosniff" {
-		t.Errorf("status %d without X-Content-Type-Options: nosniff", resp.StatusCode)
-	}
-	var body map[string]any
-	if resp.Body != "" {
-		if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
-			t.Fatalf("body is not JSON: %v: %s", err, resp.Body)
-		}
-	}
-	return resp, body
-}
-
-func errorCode(body map[string]any) string {
-	e, _ := body["error"].(map[string]any)
-	s, _ := e["code"].(string)
-	return s
-}
-
 func TestGetArticle(t *testing.T) {
 	h, calls := mustHandler(t)
-	resp, body := serve(t, h, mustEvent(t, "get-article"))
+	resp, body := apigwtest.Serve(t, h, event(t, "get-article"))
 	if resp.StatusCode != 200 {
 		t.Fatalf("status = %d; want 200: %s", resp.StatusCode, resp.Body)
 	}
@@ -120,14 +83,14 @@ func TestGetArticle(t *testing.T) {
 	}
 
 	// The same request with the ETag gets a bodiless 304.
-	req := mustEvent(t, "get-article")
+	req := event(t, "get-article")
 	req.Headers["if-none-match"] = `W/"other", ` + resp.Headers["ETag"]
-	again, _ := serve(t, h, req)
+	again, _ := apigwtest.Serve(t, h, req)
 	if again.StatusCode != 304 || again.Body != "" || again.Headers["ETag"] != resp.Headers["ETag"] {
 		t.Errorf("conditional GET = %d %q %v; want 304, no body, same ETag", again.StatusCode, again.Body, again.Headers)
 	}
 	req.Headers["if-none-match"] = `"stale"`
-	if stale, _ := serve(t, h, req); stale.StatusCode != 200 {
+	if stale, _ := apigwtest.Serve(t, h, req); stale.StatusCode != 200 {
 		t.Errorf("GET with a stale ETag = %d; want 200", stale.StatusCode)
 	}
 }
@@ -156,8 +119,8 @@ func TestRequests(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.event, func(t *testing.T) {
 			calls.Reset()
-			resp, body := serve(t, h, mustEvent(t, tt.event))
-			if resp.StatusCode != tt.status || errorCode(body) != tt.code {
+			resp, body := apigwtest.Serve(t, h, event(t, tt.event))
+			if resp.StatusCode != tt.status || apigwtest.ErrorCode(body) != tt.code {
 				t.Fatalf("= %d %s; want %d with code %q", resp.StatusCode, resp.Body, tt.status, tt.code)
 			}
 			if tt.items >= 0 {
@@ -178,11 +141,11 @@ func TestRequests(t *testing.T) {
 
 func TestListWalk(t *testing.T) {
 	h, _ := mustHandler(t)
-	req := mustEvent(t, "list-articles")
+	req := event(t, "list-articles")
 	req.QueryStringParameters = map[string]string{"limit": "1"}
 	var slugs []string
 	for i := 0; i < 10; i++ {
-		resp, body := serve(t, h, req)
+		resp, body := apigwtest.Serve(t, h, req)
 		if resp.StatusCode != 200 {
 			t.Fatalf("page %d: %d %s", i, resp.StatusCode, resp.Body)
 		}
@@ -205,9 +168,9 @@ func TestListWalk(t *testing.T) {
 	}
 	// A cursor of the full list is refused on a category list.
 	req.QueryStringParameters = map[string]string{"limit": "1"}
-	_, body := serve(t, h, req)
+	_, body := apigwtest.Serve(t, h, req)
 	req.QueryStringParameters = map[string]string{"category": "khoa-xix", "cursor": body["nextCursor"].(string)}
-	if resp, body := serve(t, h, req); resp.StatusCode != 400 || errorCode(body) != portal.EINVALID {
+	if resp, body := apigwtest.Serve(t, h, req); resp.StatusCode != 400 || apigwtest.ErrorCode(body) != portal.EINVALID {
 		t.Errorf("foreign cursor = %d %s; want 400 invalid", resp.StatusCode, resp.Body)
 	}
 }
@@ -219,10 +182,10 @@ func TestBadQueries(t *testing.T) {
 		{"limit": ""}, {"cursor": ""}, {"category": "Khóa XIX"}, {"category": strings.Repeat("a", 101)},
 		{"category": "a,b"},
 	} {
-		req := mustEvent(t, "list-articles")
+		req := event(t, "list-articles")
 		req.QueryStringParameters = q
 		calls.Reset()
-		if resp, body := serve(t, h, req); resp.StatusCode != 400 || errorCode(body) != portal.EINVALID || calls.Total() != 0 {
+		if resp, body := apigwtest.Serve(t, h, req); resp.StatusCode != 400 || apigwtest.ErrorCode(body) != portal.EINVALID || calls.Total() != 0 {
 			t.Errorf("query %v = %d %s after %d calls; want 400 invalid and no call", q, resp.StatusCode, resp.Body, calls.Total())
 		}
 	}
@@ -230,9 +193,9 @@ func TestBadQueries(t *testing.T) {
 
 func TestUnknownRoute(t *testing.T) {
 	h, _ := mustHandler(t)
-	req := mustEvent(t, "list-links")
+	req := event(t, "list-links")
 	req.RouteKey = "DELETE /links"
-	if resp, _ := serve(t, h, req); resp.StatusCode != 404 {
+	if resp, _ := apigwtest.Serve(t, h, req); resp.StatusCode != 404 {
 		t.Errorf("unknown route = %d; want 404", resp.StatusCode)
 	}
 }
@@ -267,7 +230,7 @@ func TestStoreFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			h := readapi.New(fakeStore{tt.err})
 			for _, ev := range []string{"get-article", "list-articles", "list-categories", "list-links", "popular"} {
-				resp, _ := serve(t, h, mustEvent(t, ev))
+				resp, _ := apigwtest.Serve(t, h, event(t, ev))
 				if resp.StatusCode != tt.status || (resp.Headers["Retry-After"] != "") != tt.retryAfter {
 					t.Errorf("%s = %d %v; want %d, Retry-After %v", ev, resp.StatusCode, resp.Headers, tt.status, tt.retryAfter)
 				}
@@ -281,7 +244,7 @@ func TestStoreFailures(t *testing.T) {
 
 func TestRedirect(t *testing.T) {
 	h := readapi.New(redirectStore{})
-	resp, _ := serve(t, h, mustEvent(t, "get-article-missing"))
+	resp, _ := apigwtest.Serve(t, h, event(t, "get-article-missing"))
 	if resp.StatusCode != 301 || resp.Headers["Location"] != "/articles/ten-moi" {
 		t.Errorf("old slug = %d %v; want 301 to /articles/ten-moi", resp.StatusCode, resp.Headers)
 	}

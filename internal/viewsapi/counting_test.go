@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"eportal/internal/apigw"
+	"eportal/internal/apigw/apigwtest"
 	"eportal/internal/portal"
 	"eportal/internal/readapi"
 	"eportal/internal/viewsapi"
@@ -43,10 +44,8 @@ func TestDistinctVisitorsConcurrently(t *testing.T) {
 		t.Fatalf("beacon after a minute = %+v; want counted with %d views", r, want)
 	}
 	read := readapi.New(h.store, readapi.WithClock(h.clock.Now))
-	ev := mustEvent(t, "count-view")
-	ev.RouteKey, ev.RequestContext.HTTP.Method = "GET /articles/{slug}", "GET"
-	resp, err := read.Handle(context.Background(), ev)
-	if err != nil || resp.StatusCode != 200 || !strings.Contains(resp.Body, `"views":1133`) {
+	resp, _ := apigwtest.Serve(t, read, apigwtest.Call{Method: "GET", Route: "/articles/{slug}"}.Request(event(t, "count-view")))
+	if resp.StatusCode != 200 || !strings.Contains(resp.Body, `"views":1133`) {
 		t.Errorf("article GET = %d %.120s…; want views 1133", resp.StatusCode, resp.Body)
 	}
 }
@@ -105,7 +104,7 @@ func TestCrawlersNotCounted(t *testing.T) {
 		"Mozilla/5.0 (compatible; coccocbot-web/1.0; +http://help.coccoc.com/searchengine)",
 		"curl/8.5.0",
 	} {
-		ev := mustEvent(t, "count-view-crawler")
+		ev := event(t, "count-view-crawler")
 		ev.Headers["user-agent"] = ua
 		r := send(t, fn, ev)
 		if r.status != 200 || r.counted || r.views != sampleViews {
@@ -238,13 +237,13 @@ func TestWritesPerCountedView(t *testing.T) {
 func TestBadRequests(t *testing.T) {
 	h := mustHarness(t)
 	fn := h.handler(viewsapi.Config{})
-	big := mustEvent(t, "count-view")
+	big := event(t, "count-view")
 	big.Body = string(make([]byte, viewsapi.MaxBody+1))
-	big64 := mustEvent(t, "count-view")
+	big64 := event(t, "count-view")
 	big64.Body, big64.IsBase64Encoded = string(make([]byte, 2000)), true
-	okBody := mustEvent(t, "count-view")
+	okBody := event(t, "count-view")
 	okBody.Body = `{"ref":"https://baoquangnam.vn"}`
-	wrongRoute := mustEvent(t, "count-view")
+	wrongRoute := event(t, "count-view")
 	wrongRoute.RouteKey = "GET /articles/{slug}"
 	tests := []struct {
 		name   string
@@ -252,9 +251,9 @@ func TestBadRequests(t *testing.T) {
 		status int
 		code   string
 	}{
-		{"GET", method(mustEvent(t, "count-view-get"), "GET"), 405, portal.EMETHOD},
-		{"PUT", method(mustEvent(t, "count-view-get"), "PUT"), 405, portal.EMETHOD},
-		{"DELETE", method(mustEvent(t, "count-view-get"), "DELETE"), 405, portal.EMETHOD},
+		{"GET", apigwtest.Call{Method: "GET"}.Request(event(t, "count-view-get")), 405, portal.EMETHOD},
+		{"PUT", apigwtest.Call{Method: "PUT"}.Request(event(t, "count-view-get")), 405, portal.EMETHOD},
+		{"DELETE", apigwtest.Call{Method: "DELETE"}.Request(event(t, "count-view-get")), 405, portal.EMETHOD},
 		{"oversized body", big, 413, portal.ETOOLARGE},
 		{"oversized base64 body", big64, 413, portal.ETOOLARGE},
 		{"unknown route", wrongRoute, 404, portal.ENOTFOUND},
@@ -275,11 +274,6 @@ func TestBadRequests(t *testing.T) {
 			}
 		})
 	}
-}
-
-func method(ev apigw.Request, m string) apigw.Request {
-	ev.RequestContext.HTTP.Method = m
-	return ev
 }
 
 // TestDailyKeyRotates: each Vietnam day has its own visitor-hash key, made by

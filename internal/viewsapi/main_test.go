@@ -3,7 +3,6 @@ package viewsapi_test
 import (
 	"context"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -19,6 +17,7 @@ import (
 	"eportal/infra/demo"
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
+	"eportal/internal/apigw/apigwtest"
 	"eportal/internal/dynamo"
 	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
@@ -83,23 +82,11 @@ func (h *harness) handler(cfg viewsapi.Config, opts ...viewsapi.Option) *viewsap
 	return viewsapi.New(h.store, append([]viewsapi.Option{viewsapi.WithClock(h.clock.Now), viewsapi.WithConfig(cfg)}, opts...)...)
 }
 
-func mustEvent(t testing.TB, name string) apigw.Request {
-	t.Helper()
-	raw, err := testdata.ReadFile("testdata/" + name + ".json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ev events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(raw, &ev); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return ev
-}
+func event(t testing.TB, name string) apigw.Request { return apigwtest.Event(t, testdata, name) }
 
 // beacon returns the sample beacon event from visitor n (an IP of its own).
 func beacon(t testing.TB, slug string, n int) apigw.Request {
-	ev := mustEvent(t, "count-view")
-	ev.PathParameters = map[string]string{"slug": slug}
+	ev := apigwtest.Call{Route: "/articles/{slug}/views", Params: map[string]string{"slug": slug}}.Request(event(t, "count-view"))
 	ev.RequestContext.HTTP.SourceIP = fmt.Sprintf("10.%d.%d.%d", n>>16&255, n>>8&255, n&255)
 	return ev
 }
@@ -112,13 +99,10 @@ type result struct {
 	resp    apigw.Response
 }
 
+// send serves req with h (any goroutine may call it) and checks, besides
+// apigwtest.Do's checks, that the answer is no-store.
 func send(t testing.TB, h *viewsapi.Handler, req apigw.Request) result {
 	t.Helper()
-	resp, err := h.Handle(context.Background(), req)
-	if err != nil {
-		t.Errorf("Handle returned a Go error (API Gateway would answer 502): %v", err)
-		return result{}
-	}
 	var body struct {
 		Views   int64 `json:"views"`
 		Counted bool  `json:"counted"`
@@ -126,8 +110,9 @@ func send(t testing.TB, h *viewsapi.Handler, req apigw.Request) result {
 			Code string `json:"code"`
 		} `json:"error"`
 	}
-	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
-		t.Errorf("body is not JSON: %v: %s", err, resp.Body)
+	resp, ok := apigwtest.Do(t, h, req, &body)
+	if !ok {
+		return result{}
 	}
 	if resp.Headers["Cache-Control"] != "no-store" {
 		t.Errorf("Cache-Control = %q; want no-store", resp.Headers["Cache-Control"])

@@ -2,7 +2,6 @@ package viewsapi_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"testing"
@@ -11,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"eportal/internal/apigw/apigwtest"
 	"eportal/internal/portal"
 	"eportal/internal/readapi"
 	"eportal/internal/viewsapi"
@@ -54,7 +54,7 @@ func TestMostRead(t *testing.T) {
 		t.Helper()
 		h.clock.Add(time.Minute)
 		for _, id := range ids {
-			ev := mustEvent(t, "count-view-crawler")
+			ev := event(t, "count-view-crawler")
 			ev.PathParameters["slug"] = "bai-" + id
 			if r := send(t, fn, ev); r.status != 200 {
 				t.Fatalf("crawler beacon for %s = %+v", id, r)
@@ -127,14 +127,9 @@ func TestMostRead(t *testing.T) {
 
 	// The read function's route: one Query and one BatchGetItem.
 	read := readapi.New(h.store, readapi.WithClock(h.clock.Now))
-	ev := mustEvent(t, "count-view")
-	ev.RouteKey, ev.RequestContext.HTTP.Method = "GET /articles/popular", "GET"
-	ev.PathParameters, ev.QueryStringParameters = nil, map[string]string{"period": "month", "limit": "2"}
+	ev := apigwtest.Call{Method: "GET", Route: "/articles/popular", Params: map[string]string{},
+		Query: map[string]string{"period": "month", "limit": "2"}}.Request(event(t, "count-view"))
 	h.calls.Reset()
-	resp, err := read.Handle(context.Background(), ev)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("GET /articles/popular = %d %s, %v", resp.StatusCode, resp.Body, err)
-	}
 	var body struct {
 		Period string `json:"period"`
 		From   string `json:"from"`
@@ -143,8 +138,8 @@ func TestMostRead(t *testing.T) {
 			PeriodViews int64  `json:"periodViews"`
 		} `json:"items"`
 	}
-	if err := json.Unmarshal([]byte(resp.Body), &body); err != nil {
-		t.Fatal(err)
+	if resp, ok := apigwtest.Do(t, read, ev, &body); !ok || resp.StatusCode != 200 {
+		t.Fatalf("GET /articles/popular = %d %s", resp.StatusCode, resp.Body)
 	}
 	got := fmt.Sprint(body.Period, body.From, body.Items)
 	if want := "month2026-11-01T00:00:00+07:00[{bai-pb 7} {bai-pa 4}]"; got != want {
