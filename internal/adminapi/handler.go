@@ -119,9 +119,6 @@ func (h *Handler) Routes() []string {
 	return out
 }
 
-// RoleFor returns the role a route needs (for the role-matrix test).
-func (h *Handler) RoleFor(routeKey string) auth.Role { return h.routes[routeKey].role }
-
 // Handle serves one request: it authenticates the caller, checks the route's
 // role (401 without a token, 403 without the role, before anything else) and
 // serves it. It returns a nil error for every outcome.
