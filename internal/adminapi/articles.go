@@ -139,11 +139,6 @@ func (h *Handler) getArticle(ctx context.Context, r *request) apigw.Response {
 	return h.ok(http.StatusOK, a, map[string]string{"ETag": etag(a.Version)})
 }
 
-type articlePage struct {
-	Items      []portal.Article `json:"items"`
-	NextCursor string           `json:"nextCursor,omitempty"`
-}
-
 // listArticles serves GET /admin/articles?status=&category=&limit=&cursor=:
 // the editorial desk, last changed first, every status.
 func (h *Handler) listArticles(ctx context.Context, r *request) apigw.Response {
@@ -168,10 +163,7 @@ func (h *Handler) listArticles(ctx context.Context, r *request) apigw.Response {
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	if items == nil {
-		items = []portal.Article{}
-	}
-	return h.ok(http.StatusOK, articlePage{Items: items, NextCursor: next}, nil)
+	return h.ok(http.StatusOK, apigw.NewPage(items, next), nil)
 }
 
 // updateArticle serves PUT /admin/articles/{id}: replaces the editable fields
@@ -356,7 +348,7 @@ func (h *Handler) listRevisions(ctx context.Context, r *request) apigw.Response 
 	if len(items) == 0 && r.QueryStringParameters["cursor"] == "" {
 		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "Article not found."))
 	}
-	return h.ok(http.StatusOK, articlePage{Items: items, NextCursor: next}, nil)
+	return h.ok(http.StatusOK, apigw.NewPage(items, next), nil)
 }
 
 // getRevision serves GET /admin/articles/{id}/revisions/{n}.

@@ -12,11 +12,6 @@ import (
 
 var entityTypes = map[string]bool{"article": true, "category": true, "link": true, "poll": true}
 
-type auditPage struct {
-	Items      []portal.AuditRecord `json:"items"`
-	NextCursor string               `json:"nextCursor,omitempty"`
-}
-
 // listAudit serves GET /admin/audit?entity=<type>:<id>&actor=&limit=&cursor=:
 // the audit log, newest first.
 func (h *Handler) listAudit(ctx context.Context, r *request) apigw.Response {
@@ -39,8 +34,5 @@ func (h *Handler) listAudit(ctx context.Context, r *request) apigw.Response {
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	if items == nil {
-		items = []portal.AuditRecord{}
-	}
-	return h.ok(http.StatusOK, auditPage{Items: items, NextCursor: next}, nil)
+	return h.ok(http.StatusOK, apigw.NewPage(items, next), nil)
 }

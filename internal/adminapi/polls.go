@@ -227,11 +227,6 @@ type pollListItem struct {
 	State string `json:"state"`
 }
 
-type pollPage struct {
-	Items      []pollListItem `json:"items"`
-	NextCursor string         `json:"nextCursor,omitempty"`
-}
-
 // listPolls serves GET /admin/polls?limit=&cursor=: every poll, upcoming,
 // open or closed, newest first.
 func (h *Handler) listPolls(ctx context.Context, r *request) apigw.Response {
@@ -243,9 +238,9 @@ func (h *Handler) listPolls(ctx context.Context, r *request) apigw.Response {
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	out := pollPage{Items: make([]pollListItem, 0, len(ps)), NextCursor: next}
-	for _, p := range ps {
-		out.Items = append(out.Items, pollListItem{Poll: p, State: p.StateAt(r.now)})
+	items := make([]pollListItem, len(ps))
+	for i, p := range ps {
+		items[i] = pollListItem{Poll: p, State: p.StateAt(r.now)}
 	}
-	return h.ok(http.StatusOK, out, nil)
+	return h.ok(http.StatusOK, apigw.NewPage(items, next), nil)
 }

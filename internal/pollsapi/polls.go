@@ -58,11 +58,6 @@ func view(p *portal.Poll, now time.Time, tally *portal.Tally, voted bool, hasTok
 	return j
 }
 
-type listJSON struct {
-	Items      []pollJSON `json:"items"`
-	NextCursor string     `json:"nextCursor,omitempty"`
-}
-
 // listPolls serves GET /polls?limit=&cursor=: the polls open now, newest
 // first, without results (GET /polls/{id} has them).
 func (h *Handler) listPolls(ctx context.Context, req apigw.Request) apigw.Response {
@@ -75,11 +70,11 @@ func (h *Handler) listPolls(ctx context.Context, req apigw.Request) apigw.Respon
 	if err != nil {
 		return h.fail(ctx, err, notFoundCache)
 	}
-	out := listJSON{Items: make([]pollJSON, 0, len(polls)), NextCursor: next}
-	for _, p := range polls {
-		out.Items = append(out.Items, view(p, now, nil, false, false, nil))
+	items := make([]pollJSON, len(polls))
+	for i, p := range polls {
+		items[i] = view(p, now, nil, false, false, nil)
 	}
-	return apigw.Cached(req, out, listCache)
+	return apigw.Cached(req, apigw.NewPage(items, next), listCache)
 }
 
 // getPoll serves GET /polls/{id}: the poll, and its results when its policy

@@ -86,11 +86,6 @@ func articleCache(a *portal.Article, now time.Time) string {
 	return fmt.Sprintf("public, max-age=%d, stale-while-revalidate=30", maxAge)
 }
 
-type articleList struct {
-	Items      []articleJSON `json:"items"`
-	NextCursor string        `json:"nextCursor,omitempty"`
-}
-
 // listArticles serves GET /articles?category=&limit=&cursor=: visible
 // articles, newest first.
 func (h *Handler) listArticles(ctx context.Context, req apigw.Request) apigw.Response {
@@ -113,11 +108,11 @@ func (h *Handler) listArticles(ctx context.Context, req apigw.Request) apigw.Res
 	if err != nil {
 		return apigw.Error(ctx, h.log, err, apigw.NoStore)
 	}
-	out := articleList{Items: make([]articleJSON, len(page.Items)), NextCursor: page.NextCursor}
+	items := make([]articleJSON, len(page.Items))
 	for i := range page.Items {
-		out.Items[i] = toJSON(&page.Items[i], false)
+		items[i] = toJSON(&page.Items[i], false)
 	}
-	return apigw.Cached(req, out, listCache)
+	return apigw.Cached(req, apigw.NewPage(items, page.NextCursor), listCache)
 }
 
 // categories serves GET /categories: the whole tree in one call.
@@ -126,7 +121,7 @@ func (h *Handler) categories(ctx context.Context, req apigw.Request) apigw.Respo
 	if err != nil {
 		return apigw.Error(ctx, h.log, err, apigw.NoStore)
 	}
-	return apigw.Cached(req, map[string]any{"items": portal.Tree(cats)}, siteCache)
+	return apigw.Cached(req, apigw.NewPage(portal.Tree(cats), ""), siteCache)
 }
 
 // links serves GET /links: the linked websites in order.
@@ -135,8 +130,5 @@ func (h *Handler) links(ctx context.Context, req apigw.Request) apigw.Response {
 	if err != nil {
 		return apigw.Error(ctx, h.log, err, apigw.NoStore)
 	}
-	if links == nil {
-		links = []portal.Link{}
-	}
-	return apigw.Cached(req, map[string]any{"items": links}, siteCache)
+	return apigw.Cached(req, apigw.NewPage(links, ""), siteCache)
 }
