@@ -192,24 +192,23 @@ func (h *Handler) updateArticle(ctx context.Context, r *request) apigw.Response 
 	})
 }
 
-// change applies fn to the request's article and saves the result, checking
-// If-Match when want is set (a transition accepts it but does not require
-// it: the save is conditioned on the version read either way).
+// change applies fn to the request's article and saves the result. want is
+// the version the required If-Match named (PUT, restore), or nil: a
+// transition accepts If-Match but does not require it, the save being
+// conditioned on the version read either way.
 func (h *Handler) change(ctx context.Context, r *request, action string, want *int,
 	done func(apigw.Response) *portal.IdempotentResult, fn func(*portal.Article) (*portal.Article, error)) apigw.Response {
-	if want == nil && apigw.Header(r.Request, "If-Match") != "" {
-		v, err := ifMatch(r.Request)
-		if err != nil {
-			return h.fail(ctx, err)
-		}
-		want = &v
-	}
 	a, err := h.article(ctx, r)
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	if want != nil && *want != a.Version {
-		return h.fail(ctx, portal.Errorf(portal.EPRECONDITION, "The article is at version %d, not %d: reload it and apply your change again.", a.Version, *want))
+	if want != nil {
+		err = sameVersion("article", a.Version, *want)
+	} else {
+		err = versionMatches(r, "article", a.Version)
+	}
+	if err != nil {
+		return h.fail(ctx, err)
 	}
 	b, err := fn(a)
 	if err != nil {
@@ -306,19 +305,13 @@ func (h *Handler) deleteArticle(ctx context.Context, r *request) apigw.Response 
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	if apigw.Header(r.Request, "If-Match") != "" {
-		want, err := ifMatch(r.Request)
-		if err != nil {
-			return h.fail(ctx, err)
-		}
-		if want != a.Version {
-			return h.fail(ctx, portal.Errorf(portal.EPRECONDITION, "The article is at version %d, not %d.", a.Version, want))
-		}
+	if err := versionMatches(r, "article", a.Version); err != nil {
+		return h.fail(ctx, err)
 	}
 	if err := h.store.DeleteArticle(ctx, a, r.caller.Subject, r.now); err != nil {
 		return h.fail(ctx, err)
 	}
-	return apigw.Response{StatusCode: http.StatusNoContent, Headers: map[string]string{"Cache-Control": apigw.NoStore, "X-Content-Type-Options": "nosniff"}}
+	return noContent()
 }
 
 // revisionNumber reads {n}.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"log/slog"
+	"net/http"
 	"strings"
 	"time"
 
@@ -144,6 +145,11 @@ func (h *Handler) ok(status int, v any, headers map[string]string) apigw.Respons
 		resp.Headers[k] = val
 	}
 	return resp
+}
+
+// noContent is the 204 of a delete.
+func noContent() apigw.Response {
+	return apigw.Response{StatusCode: http.StatusNoContent, Headers: map[string]string{"Cache-Control": apigw.NoStore, "X-Content-Type-Options": "nosniff"}}
 }
 
 // randomID returns a 16-character lower-case id (80 random bits).

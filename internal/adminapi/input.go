@@ -167,6 +167,30 @@ func ifMatch(req apigw.Request) (int, error) {
 	return n, nil
 }
 
+// versionMatches checks the request's If-Match, when it has one, against
+// current, the version of what (an article, a poll…) the handler read:
+// EPRECONDITION when it is malformed or names another version. Without
+// If-Match the write is still conditioned on current.
+func versionMatches(r *request, what string, current int) error {
+	if apigw.Header(r.Request, "If-Match") == "" {
+		return nil
+	}
+	want, err := ifMatch(r.Request)
+	if err != nil {
+		return err
+	}
+	return sameVersion(what, current, want)
+}
+
+// sameVersion returns EPRECONDITION unless want, the version the client's
+// If-Match named, is current, the version of what the handler read.
+func sameVersion(what string, current, want int) error {
+	if want != current {
+		return portal.Errorf(portal.EPRECONDITION, "The %s is at version %d, not %d: reload it and apply your change again.", what, current, want)
+	}
+	return nil
+}
+
 func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
 // noBody refuses a body on routes that take none (a client sending fields

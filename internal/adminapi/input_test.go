@@ -98,6 +98,35 @@ func TestStaleAndMissingIfMatch(t *testing.T) {
 	}
 }
 
+// TestOptionalIfMatch: a workflow action and a delete take If-Match
+// without requiring it; when sent, a stale or malformed one is 412 and
+// changes nothing.
+func TestOptionalIfMatch(t *testing.T) {
+	e := mustEnv(t)
+	id, tag := e.create(t, draftBody)
+	params := map[string]string{"id": id}
+	for _, h := range []map[string]string{ifMatch(`"7"`), ifMatch("*"), ifMatch(`W/` + tag)} {
+		if resp, b := e.act(t, "editor", id, "submit", "", h); resp.StatusCode != 412 || apigwtest.ErrorCode(b) != portal.EPRECONDITION {
+			t.Errorf("submit with If-Match %v = %d %s; want 412", h, resp.StatusCode, resp.Body)
+		}
+		if resp, _ := e.do(t, call{role: "admin", method: "DELETE", route: "/admin/articles/{id}", params: params, headers: h}); resp.StatusCode != 412 {
+			t.Errorf("delete with If-Match %v = %d %s; want 412", h, resp.StatusCode, resp.Body)
+		}
+	}
+	if resp, _ := e.act(t, "editor", id, "submit", "", ifMatch(`"7"`)); !strings.Contains(resp.Body, "article is at version 1, not 7") {
+		t.Errorf("stale submit's message: %s", resp.Body)
+	}
+	if resp, _ := e.act(t, "editor", id, "submit", "", ifMatch(tag)); resp.StatusCode != 200 {
+		t.Fatalf("submit with the current ETag = %d %s", resp.StatusCode, resp.Body)
+	}
+	if resp, _ := e.do(t, call{role: "admin", method: "DELETE", route: "/admin/articles/{id}", params: params, headers: ifMatch(tag)}); resp.StatusCode != 412 {
+		t.Errorf("delete with the ETag before the submit = %d; want 412", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, call{role: "admin", method: "DELETE", route: "/admin/articles/{id}", params: params, headers: ifMatch(fmtETag(2))}); resp.StatusCode != 204 || resp.Body != "" {
+		t.Errorf("delete with the current ETag = %d %q; want 204 without a body", resp.StatusCode, resp.Body)
+	}
+}
+
 func TestXSSIsRemovedAndStructureSurvives(t *testing.T) {
 	e := mustEnv(t)
 	body := `<h2>Tiêu đề</h2><p onclick=\"x()\">Đoạn <a href=\"javascript:alert(1)\">xấu</a> và <a href=\"https://quangnam.gov.vn\">tốt</a></p>` +

@@ -153,8 +153,8 @@ func (h *Handler) updatePoll(ctx context.Context, r *request) apigw.Response {
 		return h.fail(ctx, err)
 	}
 	cur := snap.Poll
-	if cur.Version != want {
-		return h.fail(ctx, portal.Errorf(portal.EPRECONDITION, "The poll is at version %d, not %d.", cur.Version, want))
+	if err := sameVersion("poll", cur.Version, want); err != nil {
+		return h.fail(ctx, err)
 	}
 	if cur.Status == portal.PollClosed {
 		return h.fail(ctx, portal.Errorf(portal.ECONFLICT, "A closed poll cannot be edited."))
@@ -189,7 +189,7 @@ func (h *Handler) closePoll(ctx context.Context, r *request) apigw.Response {
 		return h.fail(ctx, err)
 	}
 	cur := snap.Poll
-	if err := versionMatches(r, cur.Version); err != nil {
+	if err := versionMatches(r, "poll", cur.Version); err != nil {
 		return h.fail(ctx, err)
 	}
 	if cur.Status == portal.PollClosed {
@@ -211,7 +211,7 @@ func (h *Handler) deletePoll(ctx context.Context, r *request) apigw.Response {
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	if err := versionMatches(r, snap.Poll.Version); err != nil {
+	if err := versionMatches(r, "poll", snap.Poll.Version); err != nil {
 		return h.fail(ctx, err)
 	}
 	if err := h.store.DeletePoll(ctx, snap.Poll, r.caller.Subject, r.now); err != nil {

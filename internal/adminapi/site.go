@@ -111,8 +111,8 @@ func (h *Handler) updateCategory(ctx context.Context, r *request) apigw.Response
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	if cur.Version != want {
-		return h.fail(ctx, portal.Errorf(portal.EPRECONDITION, "The category is at version %d, not %d.", cur.Version, want))
+	if err := sameVersion("category", cur.Version, want); err != nil {
+		return h.fail(ctx, err)
 	}
 	parent := map[string]string{}
 	for _, x := range all {
@@ -137,7 +137,7 @@ func (h *Handler) deleteCategory(ctx context.Context, r *request) apigw.Response
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	if err := versionMatches(r, cur.Version); err != nil {
+	if err := versionMatches(r, "category", cur.Version); err != nil {
 		return h.fail(ctx, err)
 	}
 	for _, c := range all {
@@ -156,25 +156,6 @@ func (h *Handler) deleteCategory(ctx context.Context, r *request) apigw.Response
 		return h.fail(ctx, err)
 	}
 	return noContent()
-}
-
-// versionMatches checks an optional If-Match against the current version.
-func versionMatches(r *request, current int) error {
-	if apigw.Header(r.Request, "If-Match") == "" {
-		return nil
-	}
-	want, err := ifMatch(r.Request)
-	if err != nil {
-		return err
-	}
-	if want != current {
-		return portal.Errorf(portal.EPRECONDITION, "The item is at version %d, not %d.", current, want)
-	}
-	return nil
-}
-
-func noContent() apigw.Response {
-	return apigw.Response{StatusCode: http.StatusNoContent, Headers: map[string]string{"Cache-Control": apigw.NoStore, "X-Content-Type-Options": "nosniff"}}
 }
 
 // linkInput is the body of POST /admin/links and PUT /admin/links/{id}.
@@ -248,8 +229,8 @@ func (h *Handler) updateLink(ctx context.Context, r *request) apigw.Response {
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	if cur.Version != want {
-		return h.fail(ctx, portal.Errorf(portal.EPRECONDITION, "The link is at version %d, not %d.", cur.Version, want))
+	if err := sameVersion("link", cur.Version, want); err != nil {
+		return h.fail(ctx, err)
 	}
 	l.ID, l.Version = cur.ID, cur.Version+1
 	if err := h.store.SaveLink(ctx, l, cur.Version, r.caller.Subject, r.now); err != nil {
@@ -264,7 +245,7 @@ func (h *Handler) deleteLink(ctx context.Context, r *request) apigw.Response {
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	if err := versionMatches(r, cur.Version); err != nil {
+	if err := versionMatches(r, "link", cur.Version); err != nil {
 		return h.fail(ctx, err)
 	}
 	if err := h.store.DeleteLink(ctx, cur.ID, cur.Version, r.caller.Subject, r.now); err != nil {
