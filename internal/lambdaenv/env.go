@@ -22,10 +22,8 @@ import (
 
 // Env is the shared configuration of a function.
 type Env struct {
-	Table  string        // TABLE_NAME
-	Store  *dynamo.Store // on Table, with cursors keyed by CURSOR_SECRET
+	Store  *dynamo.Store // on TABLE_NAME, with cursors keyed by CURSOR_SECRET
 	Logger *slog.Logger  // JSON, with the request id, as Lambda's own log format
-	DB     *dynamodb.Client
 	// Voters signs and checks poll voter tokens, with a key derived from
 	// CURSOR_SECRET for that purpose only.
 	Voters *voter.Signer
@@ -72,12 +70,9 @@ func Load(ctx context.Context, opts ...Option) (*Env, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
 	}
-	db := dynamodb.NewFromConfig(cfg)
 	return &Env{
-		Table:  table,
-		Store:  dynamo.New(db, table, codec),
+		Store:  dynamo.New(dynamodb.NewFromConfig(cfg), table, codec),
 		Logger: lambdacontext.NewLogger(),
-		DB:     db,
 		Voters: voters,
 	}, nil
 }
