@@ -7,7 +7,7 @@ import (
 
 	"eportal/infra/template"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // mustLoad loads the module's template.yaml.
