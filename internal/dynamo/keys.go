@@ -121,13 +121,14 @@ const (
 	pkPollIndex  = "POLLS"     // GSI1PK of open polls
 	pkAllPolls   = "POLLS#ALL" // GSI2PK of every poll, for the admins' list
 	votePrefix   = "v_"        // a shard's count attribute for an option: v_<optionId>
+	voteKeys     = "VOTE#"     // the start of every marker's and address counter's PK
 )
 
 func pollPK(id string) string               { return "POLL#" + id }
 func tallyPK(id string, n int) string       { return fmt.Sprintf("POLL#%s#TALLY#%02d", id, n) }
-func tokenMarkerPK(poll, h string) string   { return "VOTE#" + poll + "#T#" + h }
-func addressMarkerPK(poll, h string) string { return "VOTE#" + poll + "#I#" + h }
-func networkCountPK(poll, h string) string  { return "VOTE#" + poll + "#N#" + h }
+func tokenMarkerPK(poll, h string) string   { return voteKeys + poll + "#T#" + h }
+func addressMarkerPK(poll, h string) string { return voteKeys + poll + "#I#" + h }
+func networkCountPK(poll, h string) string  { return voteKeys + poll + "#N#" + h }
 
 // Audit (audit.go): PK=AUDIT#<type>#<id>, SK=<at ms>#<version>#<nonce>;
 // GSI1PK=AUDIT#ACTOR#<actor>, GSI2PK=AUDIT, both with the same sort key.

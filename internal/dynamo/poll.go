@@ -133,7 +133,7 @@ func (s *Store) Poll(ctx context.Context, id, tokenHash string) (*portal.PollSna
 			}
 		case sk == skTally:
 			addShard(&snap.Tally, item)
-		case sk == skVote && strings.HasPrefix(pk, "VOTE#"):
+		case sk == skVote && strings.HasPrefix(pk, voteKeys):
 			var m markerItem
 			if err := attributevalue.UnmarshalMap(item, &m); err != nil {
 				return nil, translate(op, fmt.Errorf("unmarshal vote marker: %w", err))
