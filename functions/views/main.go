@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"eportal/internal/lambdaenv"
+	"eportal/internal/portal"
 	"eportal/internal/viewsapi"
 )
 
@@ -34,7 +35,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	shards, err := lambdaenv.Int("VIEW_SHARDS", 8, 100)
+	shards, err := lambdaenv.Int("VIEW_SHARDS", 8, portal.MaxViewShards)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,9 +15,8 @@ import (
 // auditItem records one mutation: who did what to which entity, at which
 // version, when. It is written in the same transaction as the change.
 //
-// PK=AUDIT#<entityType>#<entityId>, SK=<time>#<version>#<nonce> serves "history of one
-// entity"; GSI1 (AUDIT#ACTOR#<actor>) serves "what did this person do"; GSI2
-// (AUDIT) serves "everything, newest first".
+// Its key (keys.go) serves "history of one entity"; GSI1 serves "what did
+// this person do"; GSI2 serves "everything, newest first".
 type auditItem struct {
 	PK         string `dynamodbav:"PK"`
 	SK         string `dynamodbav:"SK"`
@@ -37,15 +33,13 @@ type auditItem struct {
 }
 
 func newAuditItem(entityType, entityID, action, actor string, version int, now time.Time) auditItem {
-	var nonce [4]byte
-	_, _ = rand.Read(nonce[:]) // never fails on Linux; a zero nonce would still sort
 	// The version orders records of one entity written in the same
 	// millisecond; the nonce keeps keys of different entities apart.
-	sk := fmt.Sprintf("%s#%010d#%s", formatMilli(now), version, hex.EncodeToString(nonce[:]))
+	sk := auditSK(now, version, randomHex(4))
 	return auditItem{
-		PK: "AUDIT#" + entityType + "#" + entityID, SK: sk,
-		GSI1PK: "AUDIT#ACTOR#" + actor, GSI1SK: sk,
-		GSI2PK: "AUDIT", GSI2SK: sk,
+		PK: auditPK(entityType, entityID), SK: sk,
+		GSI1PK: auditActorPK(actor), GSI1SK: sk,
+		GSI2PK: auditAll, GSI2SK: sk,
 		EntityType: entityType, EntityID: entityID, Action: action, Actor: actor,
 		Version: version, At: formatMilli(now),
 	}
@@ -65,17 +59,17 @@ func (s *Store) Audit(ctx context.Context, q portal.AuditQuery) ([]portal.AuditR
 	case q.EntityID != "" && q.Actor != "":
 		return nil, "", &portal.Error{Code: portal.EINVALID, Op: op, Message: "Filter by entity or by actor, not both."}
 	case q.EntityID != "":
-		scope = "AUDIT#" + q.EntityType + "#" + q.EntityID
+		scope = auditPK(q.EntityType, q.EntityID)
 		in.KeyConditionExpression = aws.String("PK = :p")
-		keys = []string{attrPK, attrSK}
+		keys = tableKey
 	case q.Actor != "":
-		scope = "AUDIT#ACTOR#" + q.Actor
+		scope = auditActorPK(q.Actor)
 		in.IndexName, in.KeyConditionExpression = aws.String(indexGSI1), aws.String("GSI1PK = :p")
-		keys = []string{attrPK, attrSK, attrGSI1PK, attrGSI1SK}
+		keys = gsi1Key
 	default:
-		scope = "AUDIT"
+		scope = auditAll
 		in.IndexName, in.KeyConditionExpression = aws.String(indexGSI2), aws.String("GSI2PK = :p")
-		keys = []string{attrPK, attrSK, attrGSI2PK, attrGSI2SK}
+		keys = gsi2Key
 	}
 	in.ExpressionAttributeValues = map[string]types.AttributeValue{":p": sv(scope)}
 	items, next, err := s.page(ctx, in, scope, q.Limit, q.Cursor, keys)

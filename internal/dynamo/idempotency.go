@@ -2,8 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -37,10 +35,7 @@ type idempotencyItem struct {
 const (
 	idemInProgress = "in_progress"
 	idemDone       = "done"
-	skIdempotency  = "IDEM"
 )
-
-func idempotencyPK(caller, key string) string { return "IDEM#" + caller + "#" + key }
 
 var errIdemLost = &portal.Error{Code: portal.ECONFLICT, Message: "A request with this Idempotency-Key is already in progress."}
 
@@ -77,9 +72,7 @@ func addIdempotentResult(t *tx, r *portal.IdempotentResult) error {
 // throttling or unreachable.
 func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*portal.StoredResponse, string, error) {
 	const op = "dynamo.BeginIdempotent"
-	var nonce [12]byte
-	_, _ = rand.Read(nonce[:])
-	claim := hex.EncodeToString(nonce[:])
+	claim := randomHex(12)
 	it := idempotencyItem{
 		PK: idempotencyPK(caller, key), SK: skIdempotency, State: idemInProgress, RequestHash: hash, Claim: claim,
 		LeaseUntil: now.Add(idempotencyLease).Unix(), TTL: now.Add(idempotencyTTL).Unix(),

@@ -32,18 +32,6 @@ const (
 var targetProjection, targetNames = projection("id", "slug", "title", "summary", "coverImage", "categories",
 	"status", "publishAt", "expiresAt", "redirectTo", attrViews, attrBase, attrRolledAt)
 
-// projection returns a ProjectionExpression of names through placeholders,
-// which spares checking each against DynamoDB's reserved words.
-func projection(names ...string) (string, map[string]string) {
-	ph := make([]string, len(names))
-	m := make(map[string]string, len(names))
-	for i, n := range names {
-		ph[i] = "#p" + strconv.Itoa(i)
-		m[ph[i]] = n
-	}
-	return strings.Join(ph, ", "), m
-}
-
 // ViewTarget returns the published copy at slug, without its body, for
 // counting a view: one GetItem. The caller decides visibility.
 //
@@ -186,7 +174,7 @@ func (s *Store) AddView(ctx context.Context, articleID string, shard int, now ti
 // (eventually consistent). A shard not yet written reads as zero.
 //
 // Errors: EUNAVAILABLE when the table is throttling or unreachable, or
-// keeps some keys unprocessed after three tries.
+// keeps some keys unprocessed (batchGet).
 func (s *Store) ViewShards(ctx context.Context, articleID string, n int) ([]portal.ViewShard, error) {
 	const op = "dynamo.ViewShards"
 	keys := make([]map[string]types.AttributeValue, n)
@@ -222,31 +210,6 @@ func (s *Store) ViewShards(ctx context.Context, articleID string, n int) ([]port
 		shards[i] = sh
 	}
 	return shards, nil
-}
-
-// batchGet reads keys (at most 100) in one BatchGetItem, retrying keys the
-// table left unprocessed up to twice more.
-func (s *Store) batchGet(ctx context.Context, keys []map[string]types.AttributeValue, names ...string) ([]map[string]types.AttributeValue, error) {
-	ka := types.KeysAndAttributes{Keys: keys}
-	if len(names) > 0 {
-		expr, m := projection(names...)
-		ka.ProjectionExpression, ka.ExpressionAttributeNames = aws.String(expr), m
-	}
-	req := map[string]types.KeysAndAttributes{s.table: ka}
-	var items []map[string]types.AttributeValue
-	for try := 0; try < 3; try++ {
-		out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, out.Responses[s.table]...)
-		if len(out.UnprocessedKeys[s.table].Keys) == 0 {
-			return items, nil
-		}
-		req = out.UnprocessedKeys
-		time.Sleep(time.Duration(10<<try) * time.Millisecond)
-	}
-	return nil, &types.ProvisionedThroughputExceededException{Message: aws.String("keys left unprocessed")}
 }
 
 // RollUp copies an article's counts where readers see them, if no roll-up
@@ -301,16 +264,8 @@ func (s *Store) RollUp(ctx context.Context, t *portal.ViewTarget, counts portal.
 		}
 		writes = append(writes, types.WriteRequest{PutRequest: &types.PutRequest{Item: av}})
 	}
-	req := map[string][]types.WriteRequest{s.table: writes}
-	for try := 0; len(req[s.table]) > 0; try++ {
-		if try == 3 {
-			return true, translate(op, &types.ProvisionedThroughputExceededException{Message: aws.String("most-read entries left unprocessed")})
-		}
-		out, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: req})
-		if err != nil {
-			return true, translate(op, err)
-		}
-		req = out.UnprocessedItems
+	if err := s.batchWrite(ctx, writes); err != nil {
+		return true, translate(op, err)
 	}
 	return true, nil
 }
@@ -361,15 +316,3 @@ func (s *Store) ViewKey(ctx context.Context, day portal.Day, newKey func() []byt
 }
 
 func dayAttr(d portal.Day) string { return dayAttrStart + d.Compact() }
-
-func number(n int64) types.AttributeValue {
-	return &types.AttributeValueMemberN{Value: strconv.FormatInt(n, 10)}
-}
-
-func numberAttr(v types.AttributeValue) (int64, error) {
-	n, ok := v.(*types.AttributeValueMemberN)
-	if !ok {
-		return 0, fmt.Errorf("want a number, got %T", v)
-	}
-	return strconv.ParseInt(n.Value, 10, 64)
-}

@@ -51,3 +51,8 @@ func (c ViewCounts) In(w Window) int64 {
 // KeptDays is how many days of per-day counts a counter keeps: enough for the
 // longest period (a month).
 const KeptDays = 31
+
+// MaxViewShards is the most counter shards an article's views may be spread
+// over (the ceiling of the views function's VIEW_SHARDS): deleting an article
+// removes that many.
+const MaxViewShards = 100

@@ -1,5 +1,7 @@
 package dynamo
 
+// Polls: definitions, their tally shards, and the reads of both.
+
 import (
 	"context"
 	"fmt"
@@ -21,23 +23,6 @@ import (
 // one at random and reads sum them. docs/performance.md has the figures.
 // Raising it later is safe for new polls only: reads sum exactly these keys.
 const TallyShards = 10
-
-// Key patterns of polls and votes (docs/data-model.md, "Polls").
-const (
-	skPoll       = "POLL"      // PK=POLL#<id>: the definition
-	skAddressKey = "IPKEY"     // PK=POLL#<id>: the poll's random address-hash key
-	skTally      = "TALLY"     // PK=POLL#<id>#TALLY#<n>: one tally shard
-	skVote       = "VOTE"      // PK=VOTE#<pollId>#<T|I|N>#<hash>: markers and the address counter
-	pkPollIndex  = "POLLS"     // GSI1PK of open polls
-	pkAllPolls   = "POLLS#ALL" // GSI2PK of every poll, for the admins' list
-	votePrefix   = "v_"        // a shard's count attribute for an option: v_<optionId>
-)
-
-func pollPK(id string) string               { return "POLL#" + id }
-func tallyPK(id string, n int) string       { return fmt.Sprintf("POLL#%s#TALLY#%02d", id, n) }
-func tokenMarkerPK(poll, h string) string   { return "VOTE#" + poll + "#T#" + h }
-func addressMarkerPK(poll, h string) string { return "VOTE#" + poll + "#I#" + h }
-func networkCountPK(poll, h string) string  { return "VOTE#" + poll + "#N#" + h }
 
 // pollItem is a poll's definition (PK=POLL#<id>, SK=POLL). Open polls carry
 // GSI1 (POLLS, <opensAt>#<id>) for the list of active polls; closing a poll
@@ -126,7 +111,7 @@ func (s *Store) Poll(ctx context.Context, id, tokenHash string) (*portal.PollSna
 	if tokenHash != "" {
 		keys = append(keys, key(tokenMarkerPK(id, tokenHash), skVote))
 	}
-	items, err := s.getPollKeys(ctx, keys)
+	items, err := s.batchGet(ctx, keys)
 	if err != nil {
 		return nil, translate(op, err)
 	}
@@ -148,7 +133,7 @@ func (s *Store) Poll(ctx context.Context, id, tokenHash string) (*portal.PollSna
 			}
 		case sk == skTally:
 			addShard(&snap.Tally, item)
-		case sk == skVote && strings.HasPrefix(pk, "VOTE#"):
+		case sk == skVote && strings.HasPrefix(pk, voteKeys):
 			var m markerItem
 			if err := attributevalue.UnmarshalMap(item, &m); err != nil {
 				return nil, translate(op, fmt.Errorf("unmarshal vote marker: %w", err))
@@ -186,37 +171,6 @@ func addShard(t *portal.Tally, item map[string]types.AttributeValue) {
 	}
 }
 
-// getPollKeys reads keys (at most 100) in one BatchGetItem, repeating the call
-// for keys DynamoDB left unprocessed (only under throttling).
-func (s *Store) getPollKeys(ctx context.Context, keys []map[string]types.AttributeValue) ([]map[string]types.AttributeValue, error) {
-	req := map[string]types.KeysAndAttributes{s.table: {Keys: keys}}
-	var out []map[string]types.AttributeValue
-	for attempt := 0; len(req) > 0; attempt++ {
-		if attempt > 0 {
-			if attempt > 4 {
-				return nil, &portal.Error{Code: portal.EUNAVAILABLE, Message: "The service is busy; retry shortly."}
-			}
-			if err := sleep(ctx, backoff(attempt)); err != nil {
-				return nil, err
-			}
-		}
-		res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: req})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, res.Responses[s.table]...)
-		req = res.UnprocessedKeys
-	}
-	return out, nil
-}
-
-func stringAttr(item map[string]types.AttributeValue, name string) string {
-	if v, ok := item[name].(*types.AttributeValueMemberS); ok {
-		return v.Value
-	}
-	return ""
-}
-
 // ActivePolls returns a page of the polls open at now, newest opening first,
 // in one Query of GSI1 (POLLS). Results are not included.
 //
@@ -233,7 +187,7 @@ func (s *Store) ActivePolls(ctx context.Context, now time.Time, limit int, cur s
 		},
 		ScanIndexForward: aws.Bool(false),
 	}
-	items, next, err := s.page(ctx, in, pkPollIndex, limit, cur, []string{attrPK, attrSK, attrGSI1PK, attrGSI1SK})
+	items, next, err := s.page(ctx, in, pkPollIndex, limit, cur, gsi1Key)
 	if err != nil {
 		return nil, "", translate(op, err)
 	}
@@ -263,7 +217,7 @@ func (s *Store) AllPolls(ctx context.Context, limit int, cur string) ([]*portal.
 		ExpressionAttributeValues: map[string]types.AttributeValue{":p": sv(pkAllPolls)},
 		ScanIndexForward:          aws.Bool(false),
 	}
-	items, next, err := s.page(ctx, in, pkAllPolls, limit, cur, []string{attrPK, attrSK, attrGSI2PK, attrGSI2SK})
+	items, next, err := s.page(ctx, in, pkAllPolls, limit, cur, gsi2Key)
 	if err != nil {
 		return nil, "", translate(op, err)
 	}
@@ -365,23 +319,6 @@ func addPollWrites(t *tx, before, after *portal.Poll) error {
 		t.update(tallyPK(after.ID, n), skTally, expr, strings.Join(conds, " AND "), names, values, errOptionUsed)
 	}
 	return nil
-}
-
-// update adds an UpdateItem to the transaction.
-func (t *tx) update(pk, sk, expr, cond string, names map[string]string, values map[string]types.AttributeValue, onFail error) {
-	u := &types.Update{TableName: &t.table, Key: key(pk, sk), UpdateExpression: aws.String(expr)}
-	if len(names) > 0 {
-		u.ExpressionAttributeNames = names
-	}
-	if len(values) > 0 {
-		u.ExpressionAttributeValues = values
-	}
-	if cond != "" {
-		u.ConditionExpression = aws.String(cond)
-		u.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
-	}
-	t.writes = append(t.writes, types.TransactWriteItem{Update: u})
-	t.onFail = append(t.onFail, onFail)
 }
 
 // SavePoll writes ch in one transaction: the definition (conditioned on the

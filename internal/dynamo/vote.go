@@ -1,12 +1,11 @@
 package dynamo
 
+// Votes: one transaction each, counted exactly once.
+
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"math/big"
 	"slices"
 	"time"
 
@@ -296,36 +295,4 @@ func (s *Store) AddressKey(ctx context.Context, p *portal.Poll, fresh []byte) ([
 func (s *Store) DropAddressKey(ctx context.Context, id string) error {
 	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table, Key: key(pollPK(id), skAddressKey)})
 	return translate("dynamo.DropAddressKey", err)
-}
-
-// backoff is the jittered wait before retry attempt n (1-based): up to
-// 25 ms, 50 ms, 100 ms….
-func backoff(n int) time.Duration {
-	ceiling := 25 * time.Millisecond << (n - 1)
-	return time.Duration(randomInt(int(ceiling)) + 1)
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	timer := time.NewTimer(d)
-	defer timer.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-timer.C:
-		return nil
-	}
-}
-
-func randomInt(n int) int {
-	v, err := rand.Int(rand.Reader, big.NewInt(int64(n)))
-	if err != nil {
-		return 0
-	}
-	return int(v.Int64())
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

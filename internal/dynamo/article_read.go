@@ -1,5 +1,8 @@
 package dynamo
 
+// Article reads: what readers get (the published copy and the public lists)
+// and what editors get (the working copy, the desk, revisions).
+
 import (
 	"context"
 	"fmt"
@@ -12,6 +15,85 @@ import (
 
 	"eportal/internal/portal"
 )
+
+// ArticleBySlug returns what readers find at slug at now, in one GetItem on the
+// published copy: the article when it is visible (portal.Visible), or the
+// current slug when slug is one the article used before.
+//
+// Errors: ENOTFOUND when nothing visible has the slug (unknown, draft,
+// scheduled for later, expired, unpublished, archived); EUNAVAILABLE when the
+// table is throttling or unreachable.
+func (s *Store) ArticleBySlug(ctx context.Context, slug string, now time.Time) (portal.SlugTarget, error) {
+	const op = "dynamo.ArticleBySlug"
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table,
+		Key:       key(publicPK(slug), skPublic),
+	})
+	if err != nil {
+		return portal.SlugTarget{}, translate(op, err)
+	}
+	if out.Item == nil {
+		return portal.SlugTarget{}, notFound(op, "Article")
+	}
+	var it articleItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return portal.SlugTarget{}, translate(op, fmt.Errorf("unmarshal %s: %w", publicPK(slug), err))
+	}
+	if it.RedirectTo != "" {
+		return portal.SlugTarget{MovedTo: it.RedirectTo}, nil
+	}
+	a, err := it.article()
+	if err != nil {
+		return portal.SlugTarget{}, translate(op, err)
+	}
+	if !a.VisibleAt(now) {
+		return portal.SlugTarget{}, notFound(op, "Article")
+	}
+	return portal.SlugTarget{Article: a}, nil
+}
+
+// ListArticles returns one page of the visible articles, newest first, in one
+// Query on GSI1. Entries scheduled after q.Now are cut off by the key
+// condition; expired ones by a filter, so a page may hold fewer than q.Limit
+// articles and still have a NextCursor. The cursor is bound to q.Category.
+//
+// Errors: EINVALID for a forged, altered or foreign cursor; EUNAVAILABLE when
+// the table is throttling or unreachable.
+func (s *Store) ListArticles(ctx context.Context, q portal.ArticleQuery) (portal.ArticlePage, error) {
+	const op = "dynamo.ListArticles"
+	scope := listScope(q.Category)
+	in := &dynamodb.QueryInput{
+		IndexName:              aws.String(indexGSI1),
+		KeyConditionExpression: aws.String("GSI1PK = :scope AND GSI1SK <= :upper"),
+		FilterExpression:       aws.String("(attribute_not_exists(expiresAt) OR expiresAt > :now) AND #status IN (:published, :scheduled)"),
+		ExpressionAttributeNames: map[string]string{
+			"#status": "status",
+		},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":scope":     sv(scope),
+			":upper":     sv(listUpperBound(q.Now)),
+			":now":       sv(formatTime(q.Now)),
+			":published": sv(string(portal.StatusPublished)),
+			":scheduled": sv(string(portal.StatusScheduled)),
+		},
+		ScanIndexForward: aws.Bool(false),
+	}
+	items, next, err := s.page(ctx, in, scope, q.Limit, q.Cursor, gsi1Key)
+	if err != nil {
+		return portal.ArticlePage{}, translate(op, err)
+	}
+	all, err := articles(items)
+	if err != nil {
+		return portal.ArticlePage{}, translate(op, err)
+	}
+	page := portal.ArticlePage{Items: make([]portal.Article, 0, len(all)), NextCursor: next}
+	for _, a := range all {
+		if a.VisibleAt(q.Now) { // the filter's twin, in case the two ever disagree
+			page.Items = append(page.Items, a)
+		}
+	}
+	return page, nil
+}
 
 // ArticleByID returns an article's working copy, read consistently (an
 // editor sees their own last save).
@@ -54,15 +136,15 @@ func (s *Store) Desk(ctx context.Context, q portal.DeskQuery) ([]portal.Article,
 	var scope string
 	var keys []string
 	if q.Status != "" {
-		scope = deskAll + "#" + string(q.Status)
+		scope = deskByStatus(q.Status)
 		in.IndexName = aws.String(indexGSI2)
 		in.KeyConditionExpression = aws.String("GSI2PK = :p")
-		keys = []string{attrPK, attrSK, attrGSI2PK, attrGSI2SK}
+		keys = gsi2Key
 	} else {
 		scope = deskAll
 		in.IndexName = aws.String(indexGSI1)
 		in.KeyConditionExpression = aws.String("GSI1PK = :p")
-		keys = []string{attrPK, attrSK, attrGSI1PK, attrGSI1SK}
+		keys = gsi1Key
 	}
 	in.ExpressionAttributeValues = map[string]types.AttributeValue{":p": sv(scope)}
 	if q.Category != "" {
@@ -86,10 +168,10 @@ func (s *Store) Revisions(ctx context.Context, id string, limit int, cur string)
 	const op = "dynamo.Revisions"
 	in := &dynamodb.QueryInput{
 		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :rev)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": sv(articlePK(id)), ":rev": sv("REV#")},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": sv(articlePK(id)), ":rev": sv(revPrefix)},
 		ScanIndexForward:          aws.Bool(false),
 	}
-	items, next, err := s.page(ctx, in, "REV#"+id, limit, cur, []string{attrPK, attrSK})
+	items, next, err := s.page(ctx, in, revPrefix+id, limit, cur, tableKey)
 	if err != nil {
 		return nil, "", translate(op, err)
 	}
@@ -111,74 +193,4 @@ func articles(items []map[string]types.AttributeValue) ([]portal.Article, error)
 		out = append(out, *a)
 	}
 	return out, nil
-}
-
-// DeleteArticle removes an article for good: its working copy, desk entry,
-// list entries and every slug item, in one transaction conditioned on
-// version, with an audit record; then its revisions.
-//
-// Errors: ENOTFOUND; EPRECONDITION when the article changed since version;
-// EUNAVAILABLE.
-func (s *Store) DeleteArticle(ctx context.Context, a *portal.Article, actor string, now time.Time) error {
-	const op = "dynamo.DeleteArticle"
-	t := &tx{table: s.table}
-	idv := map[string]types.AttributeValue{":id": sv(a.ID), ":v": nv(a.Version)}
-	t.delete(articlePK(a.ID), skArticle, "version = :v", map[string]types.AttributeValue{":v": nv(a.Version)}, errStale)
-	t.delete(articlePK(a.ID), skDesk, "", nil, nil)
-	if a.PublishedSlug != "" {
-		for _, scope := range scopes(a.PublishedCategories) {
-			t.delete(articlePK(a.ID), scope, "", nil, nil)
-		}
-	}
-	seen := map[string]bool{}
-	for _, sl := range append([]string{a.Slug, a.PublishedSlug}, a.PreviousSlugs...) {
-		if sl != "" && !seen[sl] {
-			seen[sl] = true
-			t.delete(publicPK(sl), skPublic, "attribute_not_exists(PK) OR id = :id", map[string]types.AttributeValue{":id": idv[":id"]}, nil)
-		}
-	}
-	// The delete is recorded as the version after the last one, so that it
-	// sorts after a change made in the same millisecond.
-	if err := t.put(newAuditItem("article", a.ID, "delete", actor, a.Version+1, now), "", nil, nil, nil); err != nil {
-		return translate(op, err)
-	}
-	if err := t.run(ctx, s.db, op); err != nil {
-		return err
-	}
-	// Revisions are not public; removing them may take several calls and is
-	// retried by a repeated DELETE if it fails half-way.
-	return translate(op, s.deletePartitionPrefix(ctx, articlePK(a.ID), "REV#"))
-}
-
-func (s *Store) deletePartitionPrefix(ctx context.Context, pk, prefix string) error {
-	in := &dynamodb.QueryInput{
-		TableName:                 &s.table,
-		KeyConditionExpression:    aws.String("PK = :pk AND begins_with(SK, :p)"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": sv(pk), ":p": sv(prefix)},
-		ProjectionExpression:      aws.String("PK, SK"),
-	}
-	for {
-		out, err := s.db.Query(ctx, in)
-		if err != nil {
-			return err
-		}
-		for i := 0; i < len(out.Items); i += 25 {
-			var reqs []types.WriteRequest
-			for _, it := range out.Items[i:min(i+25, len(out.Items))] {
-				reqs = append(reqs, types.WriteRequest{DeleteRequest: &types.DeleteRequest{Key: it}})
-			}
-			pending := map[string][]types.WriteRequest{s.table: reqs}
-			for tries := 0; len(pending) > 0 && tries < 5; tries++ {
-				res, err := s.db.BatchWriteItem(ctx, &dynamodb.BatchWriteItemInput{RequestItems: pending})
-				if err != nil {
-					return err
-				}
-				pending = res.UnprocessedItems
-			}
-		}
-		if out.LastEvaluatedKey == nil {
-			return nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
-	}
 }

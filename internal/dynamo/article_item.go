@@ -7,6 +7,14 @@ import (
 	"eportal/internal/portal"
 )
 
+// publishedItem is a published copy with the views attributes the views
+// function maintains on it (views.go).
+type publishedItem struct {
+	articleItem
+	ViewsBase     *int64 `dynamodbav:"viewsBase,omitempty"`
+	ViewsRolledAt *int64 `dynamodbav:"viewsRolledAt,omitempty"`
+}
+
 // articleItem is the stored form of an article. The same shape serves the
 // working copy (PK=ART#<id>, SK=ART), the published copy (PK=SLUG#<slug>,
 // SK=SLUG) and, without body, the list and desk entries. Times are fixed-width
@@ -143,27 +151,4 @@ func (it *articleItem) article() (*portal.Article, error) {
 		}
 	}
 	return a, nil
-}
-
-// categoryItem is a node of the category tree (PK=CATEGORY, SK=<id>).
-type categoryItem struct {
-	PK       string `dynamodbav:"PK"`
-	SK       string `dynamodbav:"SK"`
-	ID       string `dynamodbav:"id"`
-	Slug     string `dynamodbav:"slug"`
-	Name     string `dynamodbav:"name"`
-	ParentID string `dynamodbav:"parentId,omitempty"`
-	Position int    `dynamodbav:"position"`
-	Version  int    `dynamodbav:"version"`
-}
-
-// linkItem is a linked website (PK=LINK, SK=<id>).
-type linkItem struct {
-	PK       string `dynamodbav:"PK"`
-	SK       string `dynamodbav:"SK"`
-	ID       string `dynamodbav:"id"`
-	Title    string `dynamodbav:"title"`
-	URL      string `dynamodbav:"url"`
-	Position int    `dynamodbav:"position"`
-	Version  int    `dynamodbav:"version"`
 }

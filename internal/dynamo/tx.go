@@ -1,0 +1,124 @@
+package dynamo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"eportal/internal/portal"
+)
+
+// DynamoDB's limits on one item and one transaction.
+const (
+	maxItemBytes = 400 * 1024
+	maxTxItems   = 100
+)
+
+// tx collects a transaction's writes with what a failed condition on each
+// means, so that a cancellation is answered with the right error. Every
+// mutation that must be all-or-nothing (an article save with its revision,
+// audit record and public items; a poll with its shards) is one tx.
+type tx struct {
+	table  string
+	writes []types.TransactWriteItem
+	onFail []error
+}
+
+// put adds a Put of item (marshalled with attributevalue), conditioned on
+// cond when not empty. An item over DynamoDB's 400 KB is ETOOLARGE before
+// any call.
+func (t *tx) put(item any, cond string, names map[string]string, values map[string]types.AttributeValue, onFail error) error {
+	av, err := attributevalue.MarshalMap(item)
+	if err != nil {
+		return fmt.Errorf("marshal: %w", err)
+	}
+	if n := itemSize(av); n > maxItemBytes {
+		return &portal.Error{Code: portal.ETOOLARGE, Message: fmt.Sprintf("The change is too large to store (%d KB; the limit is 400 KB).", n/1024)}
+	}
+	p := &types.Put{TableName: &t.table, Item: av}
+	if cond != "" {
+		p.ConditionExpression = aws.String(cond)
+		p.ExpressionAttributeNames, p.ExpressionAttributeValues = names, values
+		p.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	t.writes = append(t.writes, types.TransactWriteItem{Put: p})
+	t.onFail = append(t.onFail, onFail)
+	return nil
+}
+
+// delete adds a Delete of pk/sk, conditioned on cond when not empty.
+func (t *tx) delete(pk, sk, cond string, values map[string]types.AttributeValue, onFail error) {
+	d := &types.Delete{TableName: &t.table, Key: key(pk, sk)}
+	if cond != "" {
+		d.ConditionExpression = aws.String(cond)
+		d.ExpressionAttributeValues = values
+		d.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	t.writes = append(t.writes, types.TransactWriteItem{Delete: d})
+	t.onFail = append(t.onFail, onFail)
+}
+
+// update adds an UpdateItem of pk/sk, conditioned on cond when not empty.
+func (t *tx) update(pk, sk, expr, cond string, names map[string]string, values map[string]types.AttributeValue, onFail error) {
+	u := &types.Update{TableName: &t.table, Key: key(pk, sk), UpdateExpression: aws.String(expr)}
+	if len(names) > 0 {
+		u.ExpressionAttributeNames = names
+	}
+	if len(values) > 0 {
+		u.ExpressionAttributeValues = values
+	}
+	if cond != "" {
+		u.ConditionExpression = aws.String(cond)
+		u.ReturnValuesOnConditionCheckFailure = types.ReturnValuesOnConditionCheckFailureAllOld
+	}
+	t.writes = append(t.writes, types.TransactWriteItem{Update: u})
+	t.onFail = append(t.onFail, onFail)
+}
+
+// check adds a condition on an item the transaction does not write.
+func (t *tx) check(pk, sk, cond string, values map[string]types.AttributeValue, onFail error) {
+	t.writes = append(t.writes, types.TransactWriteItem{ConditionCheck: &types.ConditionCheck{
+		TableName: &t.table, Key: key(pk, sk), ConditionExpression: aws.String(cond), ExpressionAttributeValues: values,
+	}})
+	t.onFail = append(t.onFail, onFail)
+}
+
+// run executes the transaction. A cancellation caused by a failed condition
+// returns the onFail error of the first item whose condition failed (a
+// version condition, EPRECONDITION, on an item that is not there is
+// ENOTFOUND); a TransactionConflict is ECONFLICT.
+func (t *tx) run(ctx context.Context, db API, op string) error {
+	if len(t.writes) > maxTxItems {
+		return &portal.Error{Code: portal.ETOOLARGE, Op: op, Message: "The change touches too many items."}
+	}
+	_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.writes})
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) {
+		for i, r := range canceled.CancellationReasons {
+			switch aws.ToString(r.Code) {
+			case "ConditionalCheckFailed":
+				if i < len(t.onFail) && portal.ErrorCode(t.onFail[i]) == portal.EPRECONDITION && r.Item == nil {
+					// A version condition on an item that is not there.
+					return &portal.Error{Code: portal.ENOTFOUND, Op: op, Message: "Not found.", Err: err}
+				}
+				if i < len(t.onFail) && t.onFail[i] != nil {
+					var pe *portal.Error
+					if errors.As(t.onFail[i], &pe) {
+						cp := *pe
+						cp.Op, cp.Err = op, err
+						return &cp
+					}
+					return t.onFail[i]
+				}
+			case "TransactionConflict":
+				return &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "Another change to the same item is in progress; retry.", Err: err}
+			}
+		}
+	}
+	return translate(op, err)
+}

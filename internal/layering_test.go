@@ -1,0 +1,42 @@
+// Package internal_test holds the test of the arrows between eportal's
+// packages (docs/architecture.md, "Packages and their arrows").
+package internal_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// TestLayering fails when a package imports, directly or not, what its
+// layer must not: the handlers speak the domain, never the adapter or the
+// AWS SDK; the domain imports nothing of AWS.
+func TestLayering(t *testing.T) {
+	forbidden := map[string][]string{
+		"eportal/internal/readapi":  {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
+		"eportal/internal/viewsapi": {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
+		"eportal/internal/pollsapi": {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
+		"eportal/internal/adminapi": {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
+		"eportal/internal/portal":   {"github.com/aws/"},
+	}
+	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
+	for pkg, bad := range forbidden {
+		out, err := exec.Command(goTool, "list", "-deps", pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
+		}
+		deps := strings.Fields(string(out))
+		if len(deps) < 2 {
+			t.Fatalf("go list -deps %s listed %v: too few to be right", pkg, deps)
+		}
+		for _, d := range deps {
+			for _, b := range bad {
+				if d == b || strings.HasPrefix(d, strings.TrimSuffix(b, "/")+"/") {
+					t.Errorf("%s depends on %s", pkg, d)
+				}
+			}
+		}
+	}
+}
