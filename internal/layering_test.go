@@ -4,8 +4,6 @@ package internal_test
 
 import (
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 )
@@ -21,9 +19,8 @@ func TestLayering(t *testing.T) {
 		"eportal/internal/adminapi": {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
 		"eportal/internal/portal":   {"github.com/aws/"},
 	}
-	goTool := filepath.Join(runtime.GOROOT(), "bin", "go")
 	for pkg, bad := range forbidden {
-		out, err := exec.Command(goTool, "list", "-deps", pkg).CombinedOutput()
+		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
 		if err != nil {
 			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
 		}

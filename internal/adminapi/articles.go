@@ -300,8 +300,20 @@ func (h *Handler) archive(ctx context.Context, r *request) apigw.Response {
 
 // deleteArticle serves DELETE /admin/articles/{id}: gone for good from every
 // public route (204). If-Match, when sent, must name the current version.
+// When the store cannot finish removing what the article leaves behind
+// (revisions, counters) the answer is 503, and a repeated DELETE of the
+// half-deleted article finishes the job (204) rather than answering 404.
 func (h *Handler) deleteArticle(ctx context.Context, r *request) apigw.Response {
 	a, err := h.article(ctx, r)
+	if portal.ErrorCode(err) == portal.ENOTFOUND && validID(r.PathParameters["id"]) {
+		switch ferr := h.store.FinishDeleteArticle(ctx, r.PathParameters["id"]); portal.ErrorCode(ferr) {
+		case "":
+			return noContent()
+		case portal.ENOTFOUND: // no deletion pending: the article does not exist
+		default:
+			return h.fail(ctx, ferr)
+		}
+	}
 	if err != nil {
 		return h.fail(ctx, err)
 	}

@@ -24,6 +24,7 @@ type Store interface {
 	Desk(ctx context.Context, q portal.DeskQuery) ([]portal.Article, string, error)
 	SaveArticle(ctx context.Context, ch portal.ArticleChange) error
 	DeleteArticle(ctx context.Context, a *portal.Article, actor string, now time.Time) error
+	FinishDeleteArticle(ctx context.Context, id string) error
 	BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*portal.StoredResponse, string, error)
 	AbandonIdempotent(ctx context.Context, caller, key, claim string) error
 

@@ -39,8 +39,20 @@ type env struct {
 
 func mustEnv(t *testing.T) *env {
 	t.Helper()
+	return mustEnvOn(t, nil)
+}
+
+// mustEnvOn is mustEnv with the store's client wrapped by wrap when not nil
+// (a dynamotest harness around the real DynamoDB Local client).
+func mustEnvOn(t *testing.T, wrap func(dynamo.API) dynamo.API) *env {
+	t.Helper()
 	calls, units := &dynamotest.CallCounter{}, &dynamotest.CapacityMeter{}
-	store := tables.MustStore(t, calls.Option(), units.Option()).Store
+	ts := tables.MustStore(t, calls.Option(), units.Option())
+	var db dynamo.API = ts.DB
+	if wrap != nil {
+		db = wrap(db)
+	}
+	store := dynamo.New(db, ts.Table, ts.Cursors)
 	if _, err := demo.Load(context.Background(), store, now); err != nil {
 		t.Fatal(err)
 	}

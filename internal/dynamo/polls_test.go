@@ -3,11 +3,7 @@ package dynamo_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,9 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"eportal/infra/ddblocal"
 	"eportal/infra/tables"
-	"eportal/internal/dynamo"
 	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
 )
@@ -307,68 +301,12 @@ func TestVoteIsOneTransaction(t *testing.T) {
 	}
 }
 
-// faultyTransport sits between the SDK and DynamoDB Local and misbehaves on
-// TransactWriteItems as told.
-type faultyTransport struct {
-	next http.RoundTripper
-	// dropAfterCommit: send the request, then lose the response this many times.
-	dropAfterCommit atomic.Int32
-	// conflicts: answer this many requests with a TransactionConflict cancellation, without sending them.
-	conflicts atomic.Int32
-	// newToken: give every TransactWriteItems a fresh ClientRequestToken, as
-	// a server that did not deduplicate the SDK's retry would behave.
-	newToken atomic.Bool
-	sent     atomic.Int32
-}
-
-func (f *faultyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Header.Get("X-Amz-Target") != "DynamoDB_20120810.TransactWriteItems" {
-		return f.next.RoundTrip(req)
-	}
-	if f.conflicts.Add(-1) >= 0 {
-		body := `{"__type":"com.amazonaws.dynamodb.v20120810#TransactionCanceledException","message":"Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, TransactionConflict]","CancellationReasons":[{"Code":"None"},{"Code":"None"},{"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"}]}`
-		return &http.Response{
-			StatusCode: 400, Status: "400 Bad Request", Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-			Header: http.Header{"Content-Type": {"application/x-amz-json-1.0"}, "X-Amzn-Requestid": {"injected"}},
-			Body:   io.NopCloser(strings.NewReader(body)), ContentLength: int64(len(body)), Request: req,
-		}, nil
-	}
-	f.sent.Add(1)
-	if f.newToken.Load() {
-		body, _ := io.ReadAll(req.Body)
-		var in map[string]any
-		if err := json.Unmarshal(body, &in); err != nil {
-			return nil, err
-		}
-		in["ClientRequestToken"] = fmt.Sprintf("fresh-%d-%d", time.Now().UnixNano(), f.sent.Load())
-		body, _ = json.Marshal(in)
-		req = req.Clone(req.Context())
-		req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-		req.Header.Set("Content-Length", fmt.Sprint(len(body)))
-	}
-	resp, err := f.next.RoundTrip(req)
-	if err == nil && f.dropAfterCommit.Add(-1) >= 0 {
-		// The transaction ran; the client never hears of it.
-		_, _ = io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return nil, fmt.Errorf("injected: connection reset after the request was sent")
-	}
-	return resp, err
-}
-
-func faultyHarness(t *testing.T) (*harness, *faultyTransport) {
+func faultyHarness(t *testing.T) (*harness, *dynamotest.Faults) {
 	t.Helper()
-	f := &faultyTransport{next: http.DefaultTransport.(*http.Transport).Clone()}
+	f := dynamotest.NewFaults()
 	calls := &dynamotest.CallCounter{}
-	db, err := ddblocal.NewClient(context.Background(), os.Getenv("DYNAMODB_ENDPOINT"), calls.Option(),
-		func(o *dynamodb.Options) { o.HTTPClient = &http.Client{Transport: f} })
-	if err != nil {
-		t.Fatal(err)
-	}
-	table := tables.MustCreate(t, db)
-	h := mustHarness(t)
-	h.store, h.db, h.table, h.calls = dynamo.New(db, table, h.cursors), db, table, calls
-	return h, f
+	ts := tables.MustStore(t, calls.Option(), f.Option())
+	return &harness{store: ts.Store, db: ts.DB, table: ts.Table, calls: calls, cursors: ts.Cursors}, f
 }
 
 // TestVoteResponseLostAfterCommit: the transaction commits, its response is
@@ -386,14 +324,14 @@ func TestVoteResponseLostAfterCommit(t *testing.T) {
 			h, f := faultyHarness(t)
 			p := testPoll("lost", dedupe)
 			h.mustPoll(t, p)
-			f.newToken.Store(tc.rerun)
-			f.dropAfterCommit.Store(1)
+			f.RenewTokens(tc.rerun)
+			f.Set(dynamotest.On("TransactWriteItems", "", dynamotest.LoseResponse, 1))
 			err := h.store.Vote(context.Background(), ballot(p, "tok", "addr", "net", "o3"))
 			if err != nil {
 				t.Errorf("Vote after a lost response = %v; want success (the retry finds its own marker)", err)
 			}
-			if f.sent.Load() < 2 {
-				t.Errorf("the transaction was sent %d times; the test needs a retry", f.sent.Load())
+			if n := f.Sent("TransactWriteItems"); n < 2 {
+				t.Errorf("the transaction was sent %d times; the test needs a retry", n)
 			}
 			// The client, unsure, sends its vote again: a new request.
 			err = h.store.Vote(context.Background(), ballot(p, "tok", "addr", "net", "o3"))
@@ -411,7 +349,7 @@ func TestVoteRetriesTransactionConflict(t *testing.T) {
 	h, f := faultyHarness(t)
 	p := testPoll("conflict", portal.DedupeToken)
 	h.mustPoll(t, p)
-	f.conflicts.Store(1)
+	f.Set(dynamotest.On("TransactWriteItems", "", dynamotest.Conflict, 1))
 	h.calls.Reset()
 	if err := h.store.Vote(context.Background(), ballot(p, "tok", "", "net", "o1")); err != nil {
 		t.Fatalf("Vote = %v; want success after one retry", err)
@@ -424,7 +362,7 @@ func TestVoteRetriesTransactionConflict(t *testing.T) {
 	}
 
 	// Conflicts on every attempt: a bounded retry, then 503, nothing written.
-	f.conflicts.Store(100)
+	f.Set(dynamotest.On("TransactWriteItems", "", dynamotest.Conflict, 100))
 	h.calls.Reset()
 	err := h.store.Vote(context.Background(), ballot(p, "tok2", "", "net", "o1"))
 	if portal.ErrorCode(err) != portal.EUNAVAILABLE {
@@ -433,7 +371,7 @@ func TestVoteRetriesTransactionConflict(t *testing.T) {
 	if n := h.calls.Counts()["TransactWriteItems"]; n != 3 {
 		t.Errorf("%d attempts; want 3", n)
 	}
-	f.conflicts.Store(0)
+	f.Set(nil)
 	if s := h.state(t, p.ID); s.tally.Voters != 1 {
 		t.Errorf("tally %s; want still one vote", s)
 	}

@@ -51,6 +51,11 @@ func translate(op string, err error) error {
 	}
 	var pe *portal.Error
 	if errors.As(err, &pe) {
+		if pe.Op == "" && pe == err {
+			cp := *pe
+			cp.Op = op
+			return &cp
+		}
 		return err
 	}
 	code := portal.EINTERNAL

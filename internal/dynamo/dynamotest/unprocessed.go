@@ -44,6 +44,10 @@ func FirstCalls(k int) func(call, n int) int {
 // outlasts any number of retries.
 func EveryCall(call, n int) int { return min(n, 1) }
 
+// NeverProcessed leaves every item of every batch call unprocessed: a table
+// that takes no batch work at all.
+func NeverProcessed(call, n int) int { return n }
+
 // SetLeave replaces the policy and restarts the call count.
 func (u *Unprocessed) SetLeave(leave func(call, n int) int) {
 	u.mu.Lock()
