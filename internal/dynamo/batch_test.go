@@ -7,9 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
-
 	"eportal/infra/tables"
 	"eportal/internal/dynamo"
 	"eportal/internal/dynamo/dynamotest"
@@ -77,26 +74,13 @@ func (h *throttled) mustArticleWithEverything(t *testing.T, id string) *portal.A
 	return a
 }
 
-// traces scans the table (tests only) for every item of article id but its
-// audit records: keys that name the id or its slug.
+// traces returns every item of article id but its audit records: keys that
+// name the id or its slug.
 func (h *harness) traces(t *testing.T, id string) []string {
 	t.Helper()
-	var out []string
-	p := dynamodb.NewScanPaginator(h.db, &dynamodb.ScanInput{TableName: &h.table})
-	for p.HasMorePages() {
-		page, err := p.NextPage(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, item := range page.Items {
-			pk := item["PK"].(*types.AttributeValueMemberS).Value
-			if strings.Contains(pk, id) && !strings.HasPrefix(pk, "AUDIT#") {
-				out = append(out, pk+"|"+item["SK"].(*types.AttributeValueMemberS).Value)
-			}
-		}
-	}
-	slices.Sort(out)
-	return out
+	return dynamotest.Keys(t, h.db, h.table, func(pk string) bool {
+		return strings.Contains(pk, id) && !strings.HasPrefix(pk, "AUDIT#")
+	})
 }
 
 // TestDeleteArticleRemovesEverything deletes an article with every kind of

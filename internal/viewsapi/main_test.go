@@ -5,13 +5,13 @@ import (
 	"embed"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"eportal/infra/ddblocal"
 	"eportal/infra/demo"
@@ -130,27 +130,13 @@ func (h *harness) shardSum(t testing.TB, id string, n int) int64 {
 	return portal.Sum(shards).Total
 }
 
-// keysWithPrefix scans the table (tests only) for items whose PK starts with
-// one of prefixes.
+// keysWithPrefix returns "PK|SK" of the items whose PK starts with one of
+// prefixes, sorted.
 func (h *harness) keysWithPrefix(t testing.TB, prefixes ...string) []string {
 	t.Helper()
-	var out []string
-	p := dynamodb.NewScanPaginator(h.db, &dynamodb.ScanInput{TableName: &h.table})
-	for p.HasMorePages() {
-		page, err := p.NextPage(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, item := range page.Items {
-			pk := item["PK"].(*types.AttributeValueMemberS).Value
-			for _, pre := range prefixes {
-				if strings.HasPrefix(pk, pre) {
-					out = append(out, pk+"|"+item["SK"].(*types.AttributeValueMemberS).Value)
-				}
-			}
-		}
-	}
-	return out
+	return dynamotest.Keys(t, h.db, h.table, func(pk string) bool {
+		return slices.ContainsFunc(prefixes, func(pre string) bool { return strings.HasPrefix(pk, pre) })
+	})
 }
 
 // parallel runs f(i) for i in [0, n) on n goroutines, at most 64 of them
