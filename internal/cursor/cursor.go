@@ -7,13 +7,21 @@
 // The key is also encrypted (AES-CTR, then the HMAC over the ciphertext): a
 // query that filters items out (an expired article) may stop on an item the
 // reader must not see, and its key must not be readable from the cursor.
+//
+// Encoding is deterministic: the same scope and key always give the same
+// cursor, so two identical list requests give the same body and ETag and a
+// CDN can revalidate a list page (304). The IV is synthetic, as in SIV
+// (RFC 5297): an HMAC, under a key of its own, of the payload (which holds
+// the scope). Equal cursors therefore reveal only that they stand for the
+// same position of the same list, which is public anyway; different
+// positions get different IVs, so CTR never reuses a key stream.
 package cursor
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -25,18 +33,22 @@ import (
 const MaxLen = 1024
 
 const (
-	version = 1
+	// version 2: synthetic IV (version 1 drew a random one). A version 1
+	// cursor still verifies but is refused, as an invalid cursor (400).
+	version = 2
 	macLen  = 16 // bytes of HMAC-SHA256 kept: 128 bits
 	ivLen   = aes.BlockSize
 )
 
 // ErrInvalid is returned for every cursor that does not verify: malformed,
-// tampered, signed with another key, or issued for another query.
+// tampered, signed with another key, issued for another query, or made by
+// an older version of this package.
 var ErrInvalid = errors.New("invalid cursor")
 
 // Codec signs and verifies cursors with one secret. It is safe for concurrent use.
 type Codec struct {
 	macKey []byte
+	ivKey  []byte
 	block  cipher.Block
 }
 
@@ -46,13 +58,18 @@ func New(secret []byte) (*Codec, error) {
 	if len(secret) < 16 {
 		return nil, fmt.Errorf("cursor secret is %d bytes; need at least 16", len(secret))
 	}
-	// Derive keys for this purpose so the same deployment secret can key
-	// other MACs without the cursor's keys being usable for them.
+	// Derive keys for each purpose so the same deployment secret can key
+	// other MACs without the cursor's keys being usable for them, and so the
+	// IV is not the MAC of anything the tag covers.
 	block, err := aes.NewCipher(derive(secret, "eportal cursor encryption v1"))
 	if err != nil {
 		return nil, fmt.Errorf("cursor cipher: %w", err)
 	}
-	return &Codec{macKey: derive(secret, "eportal cursor mac v1"), block: block}, nil
+	return &Codec{
+		macKey: derive(secret, "eportal cursor mac v1"),
+		ivKey:  derive(secret, "eportal cursor iv v2"),
+		block:  block,
+	}, nil
 }
 
 func derive(secret []byte, purpose string) []byte {
@@ -67,25 +84,34 @@ type payload struct {
 	Key   map[string]string `json:"k"`
 }
 
-// Encode returns a cursor for resuming the query named by scope after key (a
-// DynamoDB LastEvaluatedKey of string attributes).
-func (c *Codec) Encode(scope string, key map[string]string) string {
+// marshal returns the canonical encoding of a cursor's payload: struct
+// fields in declaration order, map keys sorted (encoding/json sorts them),
+// so one scope and key always give the same bytes.
+func marshal(scope string, key map[string]string) []byte {
 	body, err := json.Marshal(payload{V: version, Scope: scope, Key: key})
 	if err != nil {
 		// Cannot happen: the payload is strings only.
 		panic("marshal cursor: " + err.Error())
 	}
-	sealed := make([]byte, ivLen+len(body))
+	return body
+}
+
+// Encode returns the cursor for resuming the query named by scope after key
+// (a DynamoDB LastEvaluatedKey of string attributes). It is deterministic:
+// the same scope and key give the same cursor. Strings must be valid UTF-8
+// (DynamoDB's are); encoding/json would replace invalid bytes.
+func (c *Codec) Encode(scope string, key map[string]string) string {
+	body := marshal(scope, key)
+	sealed := make([]byte, ivLen+len(body), ivLen+len(body)+macLen)
 	iv := sealed[:ivLen]
-	if _, err := rand.Read(iv); err != nil {
-		panic("read random iv: " + err.Error()) // crypto/rand never fails on Linux
-	}
+	copy(iv, c.syntheticIV(body))
 	cipher.NewCTR(c.block, iv).XORKeyStream(sealed[ivLen:], body)
 	return base64.RawURLEncoding.EncodeToString(append(sealed, c.mac(sealed)...))
 }
 
 // Decode verifies cursor and returns its key. It returns ErrInvalid unless the
-// cursor was made by Encode with this Codec's secret for the same scope.
+// cursor was made by Encode with this Codec's secret for the same scope, by
+// this version of the package.
 func (c *Codec) Decode(scope, cursor string) (map[string]string, error) {
 	if len(cursor) == 0 || len(cursor) > MaxLen {
 		return nil, ErrInvalid
@@ -98,13 +124,28 @@ func (c *Codec) Decode(scope, cursor string) (map[string]string, error) {
 	if !hmac.Equal(sum, c.mac(sealed)) {
 		return nil, ErrInvalid
 	}
+	iv := sealed[:ivLen]
 	body := make([]byte, len(sealed)-ivLen)
-	cipher.NewCTR(c.block, sealed[:ivLen]).XORKeyStream(body, sealed[ivLen:])
+	cipher.NewCTR(c.block, iv).XORKeyStream(body, sealed[ivLen:])
 	var p payload
 	if err := json.Unmarshal(body, &p); err != nil || p.V != version || p.Scope != scope || len(p.Key) == 0 {
 		return nil, ErrInvalid
 	}
+	// Only the canonical encoding under its own synthetic IV is a cursor
+	// Encode made: whoever holds the secret cannot mint a second cursor for
+	// the same position.
+	if !bytes.Equal(body, marshal(p.Scope, p.Key)) || !hmac.Equal(iv, c.syntheticIV(body)) {
+		return nil, ErrInvalid
+	}
 	return p.Key, nil
+}
+
+// syntheticIV is the IV for body: the first block of its HMAC under the IV
+// key.
+func (c *Codec) syntheticIV(body []byte) []byte {
+	m := hmac.New(sha256.New, c.ivKey)
+	m.Write(body)
+	return m.Sum(nil)[:ivLen]
 }
 
 func (c *Codec) mac(body []byte) []byte {

@@ -1,6 +1,11 @@
 package cursor_test
 
 import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"maps"
@@ -78,8 +83,95 @@ func TestCursorHidesKey(t *testing.T) {
 	if strings.Contains(string(raw), "expired-article") {
 		t.Errorf("cursor %q shows its key in clear", a)
 	}
-	if b := c.Encode("LIST#ALL", map[string]string{"PK": "ART#expired-article"}); a == b {
-		t.Error("two cursors for the same key are equal; want a fresh IV each time")
+}
+
+// TestEncodeDeterministic: a list page's body, and so its ETag, must not
+// change between two identical requests (a CDN revalidates with a 304).
+func TestEncodeDeterministic(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef"
+	c := mustCodec(t, secret)
+	key := map[string]string{"PK": "ART#1", "SK": "LIST#ALL", "GSI1PK": "LIST#ALL", "GSI1SK": "2020-11-17T07:20:00Z#1"}
+	same := map[string]string{}
+	for _, k := range []string{"GSI1SK", "SK", "GSI1PK", "PK"} { // another insertion order
+		same[k] = key[k]
+	}
+	a := c.Encode("LIST#ALL", key)
+	if b := c.Encode("LIST#ALL", same); b != a {
+		t.Errorf("Encode twice = %q, %q; want equal", a, b)
+	}
+	if b := mustCodec(t, secret).Encode("LIST#ALL", key); b != a {
+		t.Errorf("Encode by a second codec of the same secret = %q; want %q", b, a)
+	}
+
+	other := maps.Clone(key)
+	other["GSI1SK"] = "2020-11-17T07:20:00Z#2"
+	differ := map[string]string{
+		"other key":    c.Encode("LIST#ALL", other),
+		"other scope":  c.Encode("LIST#CAT#khoa-xix", key),
+		"other secret": mustCodec(t, "another secret, just as long!!!!").Encode("LIST#ALL", key),
+	}
+	for name, b := range differ {
+		if b == a {
+			t.Errorf("%s: cursor = %q, the same as the original's", name, b)
+		}
+	}
+	// Same length and different IVs: no key stream is reused.
+	ra, _ := base64.RawURLEncoding.DecodeString(a)
+	ro, _ := base64.RawURLEncoding.DecodeString(differ["other key"])
+	if string(ra[:16]) == string(ro[:16]) {
+		t.Errorf("two positions share the IV %x", ra[:16])
+	}
+}
+
+// seal makes a cursor of the given IV and payload with the keys New derives
+// from secret, as an attacker who knew them, or version 1 of the package,
+// would.
+func seal(t *testing.T, secret string, iv []byte, body string) string {
+	t.Helper()
+	derive := func(purpose string) []byte {
+		m := hmac.New(sha256.New, []byte(secret))
+		m.Write([]byte(purpose))
+		return m.Sum(nil)
+	}
+	block, err := aes.NewCipher(derive("eportal cursor encryption v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed := append(append([]byte(nil), iv...), make([]byte, len(body))...)
+	cipher.NewCTR(block, iv).XORKeyStream(sealed[len(iv):], []byte(body))
+	m := hmac.New(sha256.New, derive("eportal cursor mac v1"))
+	m.Write(sealed)
+	return base64.RawURLEncoding.EncodeToString(append(sealed, m.Sum(nil)[:16]...))
+}
+
+// TestDecodeRefusesOtherEncodings: a cursor whose tag verifies but which
+// Encode would not have made is refused: version 1's random IV, a payload
+// that is not canonical, a version 2 payload under another IV.
+func TestDecodeRefusesOtherEncodings(t *testing.T) {
+	const secret = "0123456789abcdef0123456789abcdef"
+	c := mustCodec(t, secret)
+	key := map[string]string{"PK": "ART#1", "SK": "LIST#ALL"}
+	good := c.Encode("LIST#ALL", key)
+	raw, _ := base64.RawURLEncoding.DecodeString(good)
+	iv := raw[:16]
+	randomIV := bytes.Repeat([]byte{0x5a}, 16)
+
+	// The test's sealing is the package's: it rebuilds the good cursor.
+	if got := seal(t, secret, iv, `{"v":2,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`); got != good {
+		t.Fatalf("seal = %q; want %q (the test no longer matches the format)", got, good)
+	}
+	tests := []struct{ name, cursor string }{
+		{"version 1", seal(t, secret, randomIV, `{"v":1,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
+		{"version 2 with a random IV", seal(t, secret, randomIV, `{"v":2,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
+		{"keys out of order", seal(t, secret, iv, `{"v":2,"s":"LIST#ALL","k":{"SK":"LIST#ALL","PK":"ART#1"}}`)},
+		{"white space", seal(t, secret, iv, `{"v":2, "s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := c.Decode("LIST#ALL", tt.cursor); !errors.Is(err, cursor.ErrInvalid) {
+				t.Errorf("Decode = %v; want ErrInvalid", err)
+			}
+		})
 	}
 }
 
