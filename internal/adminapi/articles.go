@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"eportal/internal/apigw"
@@ -69,11 +70,13 @@ func suffixed(base string, n int) string {
 // idempotent runs serve under the request's Idempotency-Key, if any: the
 // first request runs and its response is stored with its change; a retry
 // with the same body gets that response again; the same key with another
-// body is 422; a retry while the first still runs is 409. Keys are scoped to
-// the caller. serve gets done, which makes the result record for a response.
+// body is 422; a retry while the first still runs is 409. A key that is sent
+// but empty is 400, not "no key": the client meant to be safe to retry.
+// Keys are scoped to the caller. serve gets done, which makes the result
+// record for a response.
 func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done func(apigw.Response) *portal.IdempotentResult) apigw.Response) apigw.Response {
-	key := apigw.Header(r.Request, "Idempotency-Key")
-	if key == "" {
+	key, sent := header(r.Request, "Idempotency-Key")
+	if !sent {
 		return serve(func(apigw.Response) *portal.IdempotentResult { return nil })
 	}
 	if !validIdempotencyKey(key) {
@@ -104,6 +107,21 @@ func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done fu
 		}
 	}
 	return resp
+}
+
+// header returns the value of the request's header name and whether it was
+// sent at all (apigw.Header answers "" for both absent and empty). Payload
+// 2.0 lower-cases header names; other spellings are matched as well.
+func header(req apigw.Request, name string) (string, bool) {
+	if v, ok := req.Headers[strings.ToLower(name)]; ok {
+		return v, true
+	}
+	for k, v := range req.Headers {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 func validIdempotencyKey(k string) bool {
