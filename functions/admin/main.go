@@ -26,7 +26,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	h := adminapi.New(env.Store, adminapi.WithLogger(env.Logger))
+	h := adminapi.New(env.Store, adminapi.WithLogger(env.Logger), adminapi.WithBudget(env.Budget))
 	lambda.Start(h.Handle)
 	return nil
 }

@@ -26,7 +26,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	h := pollsapi.New(env.Store, env.Voters, pollsapi.WithLogger(env.Logger))
+	h := pollsapi.New(env.Store, env.Voters, pollsapi.WithLogger(env.Logger), pollsapi.WithBudget(env.Budget))
 	lambda.Start(h.Handle)
 	return nil
 }

@@ -26,7 +26,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	h := readapi.New(env.Store, readapi.WithLogger(env.Logger))
+	h := readapi.New(env.Store, readapi.WithLogger(env.Logger), readapi.WithBudget(env.Budget))
 	lambda.Start(h.Handle)
 	return nil
 }

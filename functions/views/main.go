@@ -39,7 +39,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	h := viewsapi.New(env.Store, viewsapi.WithLogger(env.Logger),
+	h := viewsapi.New(env.Store, viewsapi.WithLogger(env.Logger), viewsapi.WithBudget(env.Budget),
 		viewsapi.WithConfig(viewsapi.Config{Window: window, Shards: shards}))
 	lambda.Start(h.Handle)
 	return nil

@@ -2,9 +2,11 @@ package ddblocal
 
 import (
 	"context"
+	"eportal/internal/dynamo"
 	"fmt"
 	"net/url"
 	"os"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -13,11 +15,19 @@ import (
 	"github.com/aws/smithy-go/logging"
 )
 
+// LocalTimeouts are the client timeouts against DynamoDB Local: the deployed
+// connect timeout, and a response timeout that a local engine busy with a
+// test suite's concurrent requests stays inside (a timed-out write is sent
+// again, and an ADD counted twice). The deployed values are tested against a
+// stalled engine in infra/localserver's TestStalledStore.
+var LocalTimeouts = dynamo.Timeouts{Connect: dynamo.AWSTimeouts.Connect, Response: 10 * time.Second}
+
 // NewClient returns a DynamoDB client for a local endpoint such as
 // Instance.Endpoint: region $AWS_REGION or us-east-1 and fixed dummy
 // credentials, so no real AWS credentials are looked up and no network call
-// is made. The shared config files are still read, as config.LoadDefaultConfig
-// does: ignoring them would make an AWS_PROFILE that names an existing
+// is made, with eportal's client options (dynamo.ClientOptions with
+// LocalTimeouts). The shared config files are still read, as
+// config.LoadDefaultConfig does: ignoring them would make an AWS_PROFILE that names an existing
 // profile an error. optFns are applied last. It fails if endpoint is not an
 // http(s) URL or the shared config cannot be loaded (AWS_PROFILE naming a
 // missing profile).
@@ -36,7 +46,7 @@ func NewClient(ctx context.Context, endpoint string, optFns ...func(*dynamodb.Op
 	if err != nil {
 		return nil, fmt.Errorf("dynamodb local client: load config: %w", err)
 	}
-	opts := append([]func(*dynamodb.Options){func(o *dynamodb.Options) {
+	opts := append([]func(*dynamodb.Options){dynamo.ClientOptions(LocalTimeouts), func(o *dynamodb.Options) {
 		o.BaseEndpoint = aws.String(endpoint)
 		// DynamoDB's own CRC32 check, not the flexible checksums that
 		// aws.Config.ResponseChecksumValidation controls (DynamoDB ignores

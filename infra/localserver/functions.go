@@ -26,13 +26,15 @@ type Function interface {
 }
 
 // Functions returns the handler of every function in template.yaml, keyed by
-// logical id, wired to store. A function added to the template is added here
-// too; TestTemplateRoutesHaveHandlers fails until it is.
-func Functions(store *dynamo.Store, now func() time.Time) map[string]Function {
+// logical id, wired to store, each answering within budget. A function added
+// to the template is added here too; TestTemplateRoutesHaveHandlers fails
+// until it is. Handing every handler the *dynamo.Store is also where the
+// compiler checks that the adapter implements each handler's Store.
+func Functions(store *dynamo.Store, now func() time.Time, budget apigw.Budget) map[string]Function {
 	return map[string]Function{
-		"ReadFunction":  readapi.New(store, readapi.WithClock(now)),
-		"AdminFunction": adminapi.New(store, adminapi.WithClock(now)),
-		"ViewsFunction": viewsapi.New(store, viewsapi.WithClock(now)),
-		"PollsFunction": pollsapi.New(store, localVoters, pollsapi.WithClock(now)),
+		"ReadFunction":  readapi.New(store, readapi.WithClock(now), readapi.WithBudget(budget)),
+		"AdminFunction": adminapi.New(store, adminapi.WithClock(now), adminapi.WithBudget(budget)),
+		"ViewsFunction": viewsapi.New(store, viewsapi.WithClock(now), viewsapi.WithBudget(budget)),
+		"PollsFunction": pollsapi.New(store, localVoters, pollsapi.WithClock(now), pollsapi.WithBudget(budget)),
 	}
 }

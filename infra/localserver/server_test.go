@@ -19,6 +19,7 @@ import (
 	"eportal/infra/localserver"
 	"eportal/infra/tables"
 	"eportal/infra/template"
+	"eportal/internal/apigw"
 )
 
 func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
@@ -41,7 +42,7 @@ func mustTemplate(t testing.TB) *template.Template {
 // every route a handler serves is declared for it in the template.
 func TestTemplateRoutesHaveHandlers(t *testing.T) {
 	tmpl := mustTemplate(t)
-	fns := localserver.Functions(nil, time.Now)
+	fns := localserver.Functions(nil, time.Now, apigw.DefaultBudget)
 	declared := map[string][]string{}
 	for _, r := range tmpl.Routes() {
 		declared[r.Function] = append(declared[r.Function], r.RouteKey())
@@ -80,7 +81,7 @@ func mustServerTable(t testing.TB) (*httptest.Server, string) {
 	if _, err := demo.Load(context.Background(), store, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := localserver.New(mustTemplate(t).Routes(), localserver.Functions(store, time.Now),
+	srv, err := localserver.New(mustTemplate(t).Routes(), localserver.Functions(store, time.Now, apigw.DefaultBudget),
 		[]string{"http://localhost:5173"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)

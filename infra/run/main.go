@@ -26,6 +26,7 @@ import (
 	"eportal/infra/localserver"
 	"eportal/infra/tables"
 	"eportal/infra/template"
+	"eportal/internal/apigw"
 	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
 )
@@ -108,7 +109,7 @@ func run() error {
 	}
 	log.Info("demo content", "loaded now", loaded, "already there", !loaded)
 
-	srv, err := localserver.New(tmpl.Routes(), localserver.Functions(store, time.Now), strings.Split(*origins, ","), log,
+	srv, err := localserver.New(tmpl.Routes(), localserver.Functions(store, time.Now, apigw.DefaultBudget), strings.Split(*origins, ","), log,
 		localserver.WithAuthorizer(issuer.Verify))
 	if err != nil {
 		return err

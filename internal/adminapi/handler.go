@@ -63,6 +63,7 @@ type Handler struct {
 	newID  func() string
 	log    *slog.Logger
 	routes map[string]route
+	budget apigw.Budget
 }
 
 // Option configures a Handler.
@@ -70,6 +71,10 @@ type Option func(*Handler)
 
 // WithClock sets the handler's clock (default time.Now).
 func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
+
+// WithBudget sets how long a request may take before it is answered 503
+// (default apigw.DefaultBudget).
+func WithBudget(b apigw.Budget) Option { return func(h *Handler) { h.budget = b } }
 
 // WithLogger sets the logger for failed requests (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }
@@ -125,6 +130,8 @@ func (h *Handler) Routes() []string {
 // role (401 without a token, 403 without the role, before anything else) and
 // serves it. It returns a nil error for every outcome.
 func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
+	ctx, cancel := h.budget.Bound(ctx, req)
+	defer cancel()
 	rt, ok := h.routes[req.RouteKey]
 	if !ok {
 		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "No such route.")), nil

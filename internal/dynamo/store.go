@@ -43,8 +43,10 @@ func New(db API, table string, cursors *cursor.Codec) *Store {
 }
 
 // translate turns an SDK error into a portal error for op. The SDK has already
-// retried throttling and 5xx responses by the time an error gets here, so
-// those mean the table is unavailable for now.
+// retried throttling, 5xx responses, timeouts and TransactionConflict on a
+// plain write (ClientOptions) by the time an error gets here, so those
+// mean the table is unavailable for now (503 with Retry-After). So does a
+// request whose deadline passed or whose caller went away: never a 500.
 func translate(op string, err error) error {
 	if err == nil {
 		return nil
@@ -68,12 +70,20 @@ func translate(op string, err error) error {
 	)
 	switch {
 	case errors.As(err, &throughput), errors.As(err, &limit), errors.As(err, &internal),
-		errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded):
+		errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		code = portal.EUNAVAILABLE
-	case errors.As(err, &apiErr) && (apiErr.ErrorCode() == "ThrottlingException" || apiErr.ErrorFault() == smithy.FaultServer):
+	case errors.As(err, &apiErr) && (apiErr.ErrorFault() == smithy.FaultServer || unavailableCodes[apiErr.ErrorCode()]):
 		code = portal.EUNAVAILABLE
 	}
 	return &portal.Error{Code: code, Op: op, Err: err}
+}
+
+// unavailableCodes are the API error codes, besides server faults, that
+// mean "not now" rather than "not this".
+var unavailableCodes = map[string]bool{
+	"ThrottlingException":            true,
+	"TransactionConflictException":   true, // a plain write met a pending transaction, after the SDK's retries
+	"TransactionInProgressException": true,
 }
 
 func notFound(op, what string) error {

@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"eportal/internal/apigw"
 	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
 	"eportal/internal/voter"
@@ -27,6 +28,10 @@ type Env struct {
 	// Voters signs and checks poll voter tokens, with a key derived from
 	// CURSOR_SECRET for that purpose only.
 	Voters *voter.Signer
+	// Budget is how long a request may take before it is answered 503:
+	// READ_BUDGET for GETs, WRITE_BUDGET otherwise (apigw.DefaultBudget
+	// when unset).
+	Budget apigw.Budget
 }
 
 // Option changes what Load requires.
@@ -39,7 +44,8 @@ type options struct{ noCursors bool }
 // decode list cursors.
 func WithoutCursors() Option { return func(o *options) { o.noCursors = true } }
 
-// Load reads TABLE_NAME and CURSOR_SECRET and builds the DynamoDB client and
+// Load reads TABLE_NAME, CURSOR_SECRET, READ_BUDGET and WRITE_BUDGET and
+// builds the DynamoDB client (dynamo.AWSTimeouts, dynamo's retries) and
 // store. The SDK's standard variables apply (AWS_REGION, and
 // AWS_ENDPOINT_URL_DYNAMODB for a local endpoint). It fails, naming the
 // variable, when one is missing.
@@ -66,14 +72,23 @@ func Load(ctx context.Context, opts ...Option) (*Env, error) {
 			return nil, fmt.Errorf("CURSOR_SECRET: %w", err)
 		}
 	}
+	budget := apigw.DefaultBudget
+	var err error
+	if budget.Read, err = Duration("READ_BUDGET", budget.Read); err != nil {
+		return nil, err
+	}
+	if budget.Write, err = Duration("WRITE_BUDGET", budget.Write); err != nil {
+		return nil, err
+	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
 	}
 	return &Env{
-		Store:  dynamo.New(dynamodb.NewFromConfig(cfg), table, codec),
+		Store:  dynamo.New(dynamodb.NewFromConfig(cfg, dynamo.ClientOptions(dynamo.AWSTimeouts)), table, codec),
 		Logger: lambdacontext.NewLogger(),
 		Voters: voters,
+		Budget: budget,
 	}, nil
 }
 

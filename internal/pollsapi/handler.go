@@ -37,6 +37,7 @@ type Handler struct {
 	now    func() time.Time
 	log    *slog.Logger
 	route  apigw.Mux
+	budget apigw.Budget
 }
 
 // Option configures a Handler.
@@ -44,6 +45,10 @@ type Option func(*Handler)
 
 // WithClock sets the clock poll windows are decided by (default time.Now).
 func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
+
+// WithBudget sets how long a request may take before it is answered 503
+// (default apigw.DefaultBudget).
+func WithBudget(b apigw.Budget) Option { return func(h *Handler) { h.budget = b } }
 
 // WithLogger sets the logger for failed requests (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }
@@ -67,9 +72,12 @@ func New(store Store, tokens *voter.Signer, opts ...Option) *Handler {
 // them.
 func (h *Handler) Routes() []string { return h.route.Routes() }
 
-// Handle serves one API Gateway request. It returns a nil error for every
-// outcome; an unknown route key gets a JSON 404.
+// Handle serves one API Gateway request within the handler's budget. It
+// returns a nil error for every outcome; an unknown route key gets a JSON
+// 404; a store that does not answer within the budget a 503.
 func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
+	ctx, cancel := h.budget.Bound(ctx, req)
+	defer cancel()
 	return h.route.Serve(ctx, h.log, req), nil
 }
 

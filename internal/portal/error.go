@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"context"
 	"errors"
 	"fmt"
 )
@@ -66,8 +67,9 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL for
-// any other non-nil error, and "" for nil.
+// ErrorCode returns the code of the first *Error in err's chain,
+// EUNAVAILABLE for an expired or cancelled context, EINTERNAL for any other
+// non-nil error, and "" for nil.
 func ErrorCode(err error) string {
 	if err == nil {
 		return ""
@@ -75,6 +77,11 @@ func ErrorCode(err error) string {
 	var e *Error
 	if errors.As(err, &e) && e.Code != "" {
 		return e.Code
+	}
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		// The request ran out of its budget, or its caller went away: the
+		// service is slow now, not broken.
+		return EUNAVAILABLE
 	}
 	return EINTERNAL
 }

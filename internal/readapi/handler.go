@@ -34,10 +34,11 @@ const (
 
 // Handler serves the read routes. Create it with New.
 type Handler struct {
-	store Store
-	now   func() time.Time
-	log   *slog.Logger
-	route apigw.Mux
+	store  Store
+	now    func() time.Time
+	log    *slog.Logger
+	route  apigw.Mux
+	budget apigw.Budget
 }
 
 // Option configures a Handler.
@@ -45,6 +46,10 @@ type Option func(*Handler)
 
 // WithClock sets the clock visibility is decided by (default time.Now).
 func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = now } }
+
+// WithBudget sets how long a request may take before it is answered 503
+// (default apigw.DefaultBudget).
+func WithBudget(b apigw.Budget) Option { return func(h *Handler) { h.budget = b } }
 
 // WithLogger sets the logger for failed requests (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }
@@ -69,8 +74,11 @@ func New(store Store, opts ...Option) *Handler {
 // them.
 func (h *Handler) Routes() []string { return h.route.Routes() }
 
-// Handle serves one API Gateway request. It returns a nil error for every
-// outcome; an unknown route key gets a JSON 404.
+// Handle serves one API Gateway request within the handler's budget. It
+// returns a nil error for every outcome; an unknown route key gets a JSON
+// 404; a store that does not answer within the budget a 503.
 func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
+	ctx, cancel := h.budget.Bound(ctx, req)
+	defer cancel()
 	return h.route.Serve(ctx, h.log, req), nil
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"eportal/internal/apigw"
 	"eportal/internal/crawler"
 	"eportal/internal/portal"
 	"eportal/internal/visitor"
@@ -67,6 +68,10 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// unmarkBudget bounds taking a visit marker back after a view could not be
+// counted, past the request's own deadline.
+const unmarkBudget = 2 * time.Second
+
 // Result is the outcome of one beacon.
 type Result struct {
 	Views   int64 // the article's count, this view included if counted
@@ -78,11 +83,12 @@ type Result struct {
 // windows of visitors seen recently (so a client hammering one instance
 // costs no write at all after its first).
 type counter struct {
-	store Store
-	cfg   Config
-	now   func() time.Time
-	log   *slog.Logger
-	shard func(n int) int
+	budget apigw.Budget
+	store  Store
+	cfg    Config
+	now    func() time.Time
+	log    *slog.Logger
+	shard  func(n int) int
 
 	keyMu  sync.Mutex
 	keyDay portal.Day
@@ -148,7 +154,11 @@ func (c *counter) count(ctx context.Context, slug, ip, userAgent string) (Result
 		// Counted nowhere: take the marker back so that a retry counts. If
 		// this fails too, the view is lost (docs/performance.md).
 		c.visits.remove(who)
-		if uerr := c.store.UnmarkVisit(context.WithoutCancel(ctx), id, who[len(id)+1:], until); uerr != nil {
+		// The request's budget may be spent (that may be why AddView
+		// failed): the take-back gets a short one of its own.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unmarkBudget)
+		defer cancel()
+		if uerr := c.store.UnmarkVisit(uctx, id, who[len(id)+1:], until); uerr != nil {
 			c.log.WarnContext(ctx, "view marked but not counted", "article", id, "err", uerr)
 		}
 		return Result{}, err

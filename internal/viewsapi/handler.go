@@ -38,6 +38,10 @@ func WithClock(now func() time.Time) Option { return func(c *counter) { c.now = 
 // a visitor's IP or User-Agent.
 func WithLogger(l *slog.Logger) Option { return func(c *counter) { c.log = l } }
 
+// WithBudget sets how long a beacon may take before it is answered 503
+// (default apigw.DefaultBudget).
+func WithBudget(b apigw.Budget) Option { return func(c *counter) { c.budget = b } }
+
 // WithConfig sets the window, shard count and cache lifetimes.
 func WithConfig(cfg Config) Option { return func(c *counter) { c.cfg = cfg } }
 
@@ -76,6 +80,8 @@ type resultJSON struct {
 // slug 404 (nothing written); a body over MaxBody 413; a throttled table 503
 // with Retry-After. It returns a nil error for every outcome.
 func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
+	ctx, cancel := h.c.budget.Bound(ctx, req)
+	defer cancel()
 	c := h.c
 	if req.RouteKey != routeCount && req.RouteKey != routeOther {
 		return apigw.Error(ctx, c.log, portal.Errorf(portal.ENOTFOUND, "No such route."), apigw.NoStore), nil

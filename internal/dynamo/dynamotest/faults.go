@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -30,6 +33,17 @@ const (
 	// LoseResponse sends the request — the table applies it — and then
 	// fails as a reset connection: the SDK sends it again.
 	LoseResponse
+	// WriteConflict answers a plain write (PutItem, UpdateItem, DeleteItem)
+	// with TransactionConflictException, without sending it: what AWS does
+	// when the item is inside a pending transaction.
+	WriteConflict
+	// ServerError answers 500 InternalServerError without sending it.
+	ServerError
+	// Refuse fails as a refused connection, without sending.
+	Refuse
+	// Stall holds the request until its context ends: a table that takes
+	// the request and never answers.
+	Stall
 )
 
 // Rule picks the fault for a request from its operation ("PutItem",
@@ -46,6 +60,24 @@ func On(op, keyPrefix string, fault Fault, times int) Rule {
 		defer mu.Unlock()
 		if o == op && strings.Contains(body, `"`+keyPrefix) && n < times {
 			n++
+			return fault
+		}
+		return Pass
+	}
+}
+
+// AtRate returns a rule that applies fault to each request of op (any op
+// when "") with probability p, drawn from rnd (a seeded source makes a run
+// repeatable). It is safe for concurrent use.
+func AtRate(op string, fault Fault, p float64, rnd *rand.Rand) Rule {
+	var mu sync.Mutex
+	return func(o, _ string) Fault {
+		if op != "" && o != op {
+			return Pass
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if rnd.Float64() < p {
 			return fault
 		}
 		return Pass
@@ -126,7 +158,7 @@ func (f *Faults) Do(req *http.Request) (*http.Response, error) {
 		f.hits++
 	}
 	renew := f.renewTokens && op == "TransactWriteItems"
-	if fault != Throttle && fault != Conflict {
+	if fault == Pass || fault == LoseResponse {
 		f.sent[op]++
 	}
 	f.mu.Unlock()
@@ -138,6 +170,15 @@ func (f *Faults) Do(req *http.Request) (*http.Response, error) {
 		return awsError(req, http.StatusBadRequest, "TransactionCanceledException",
 			`"message":"Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]",`+
 				`"CancellationReasons":[{"Code":"None"},{"Code":"TransactionConflict","Message":"Transaction is ongoing for the item"}]`), nil
+	case WriteConflict:
+		return awsError(req, http.StatusBadRequest, "TransactionConflictException", `"message":"Transaction is ongoing for the item"`), nil
+	case ServerError:
+		return awsError(req, http.StatusInternalServerError, "InternalServerError", `"message":"injected"`), nil
+	case Refuse:
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	case Stall:
+		<-req.Context().Done()
+		return nil, req.Context().Err()
 	}
 	if renew {
 		var in map[string]any
