@@ -120,6 +120,12 @@ func (c *Codec) Decode(scope, cursor string) (map[string]string, error) {
 	if err != nil || len(raw) <= ivLen+macLen {
 		return nil, ErrInvalid
 	}
+	// The decoder skips CR and LF and ignores the unused low bits of the
+	// last character, so many strings decode to the same bytes. Only the
+	// canonical one is the cursor: one position, one URL, one cache entry.
+	if base64.RawURLEncoding.EncodeToString(raw) != cursor {
+		return nil, ErrInvalid
+	}
 	sealed, sum := raw[:len(raw)-macLen], raw[len(raw)-macLen:]
 	if !hmac.Equal(sum, c.mac(sealed)) {
 		return nil, ErrInvalid

@@ -65,6 +65,12 @@ func TestDecodeRefuses(t *testing.T) {
 		{"other secret", "LIST#ALL", other.Encode("LIST#ALL", key)},
 		{"forged payload with zero mac", "LIST#ALL", forged},
 		{"too long", "LIST#ALL", strings.Repeat("A", cursor.MaxLen+1)},
+		// Found by FuzzDecode: the base64 decoder skips CR and LF and
+		// ignores the unused bits of the last character, so these decoded
+		// to the good cursor's bytes.
+		{"line feed inserted", "LIST#ALL", good[:10] + "\n" + good[10:]},
+		{"carriage return appended", "LIST#ALL", good + "\r"},
+		{"unused bits of the last character set", "LIST#ALL", good[:len(good)-1] + string(sibling(good[len(good)-1]))},
 		{"empty key", "LIST#ALL", c.Encode("LIST#ALL", nil)},
 	}
 	for _, tt := range tests {
@@ -74,6 +80,13 @@ func TestDecodeRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// sibling returns another base64url character with the same top bits as c,
+// which differs from c only in bits a 2- or 4-bit tail does not use.
+func sibling(c byte) byte {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	return alphabet[strings.IndexByte(alphabet, c)^1]
 }
 
 func TestCursorHidesKey(t *testing.T) {
