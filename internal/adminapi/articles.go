@@ -86,7 +86,7 @@ func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done fu
 	hash := hex.EncodeToString(sum[:])
 	replay, claim, err := h.store.BeginIdempotent(ctx, r.caller.Subject, key, hash, r.now)
 	if err != nil {
-		return h.fail(ctx, err)
+		return h.failBusy(ctx, err)
 	}
 	if replay != nil {
 		resp := apigw.Response{StatusCode: replay.Status, Headers: replay.Headers, Body: replay.Body}
@@ -105,6 +105,22 @@ func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done fu
 		if err := h.store.AbandonIdempotent(ctx, r.caller.Subject, key, claim); err != nil {
 			h.log.ErrorContext(ctx, "abandon idempotency key", "err", err)
 		}
+	}
+	return resp
+}
+
+// retryBusyKey is the Retry-After of a 409 for a key that another request
+// holds. A live request finishes in well under a second; one that died
+// frees the key when its lease (at most 30 s) lapses, and a client that
+// retries every second gets through then.
+const retryBusyKey = "1"
+
+// failBusy is fail for an idempotency error: a conflict means the key is
+// busy, so that 409 carries Retry-After.
+func (h *Handler) failBusy(ctx context.Context, err error) apigw.Response {
+	resp := h.fail(ctx, err)
+	if resp.StatusCode == http.StatusConflict {
+		resp.Headers["Retry-After"] = retryBusyKey
 	}
 	return resp
 }

@@ -1,9 +1,19 @@
 package adminapi_test
 
 import (
+	"context"
+	"slices"
+	"strconv"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"eportal/internal/apigw"
 	"eportal/internal/apigw/apigwtest"
+	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
 )
 
@@ -41,4 +51,184 @@ func TestIdempotencyKeyBlank(t *testing.T) {
 	if resp.Headers["ETag"] != tag {
 		t.Errorf("article ETag = %s; want %s (not published)", resp.Headers["ETag"], tag)
 	}
+}
+
+// idemWrite is an admin write that takes an Idempotency-Key.
+type idemWrite struct {
+	name   string
+	role   string
+	status int // its success
+	action string
+	// prepare readies the table and returns the request (without its key).
+	prepare func(t *testing.T, e *env) call
+}
+
+var idemWrites = []idemWrite{
+	{"create", "editor", 201, "create", func(t *testing.T, e *env) call {
+		return call{role: "editor", method: "POST", route: "/admin/articles", body: draftBody}
+	}},
+	{"publish", "publisher", 200, "publish", func(t *testing.T, e *env) call {
+		id, _ := e.create(t, draftBody)
+		if resp, _ := e.act(t, "editor", id, "submit", "", nil); resp.StatusCode != 200 {
+			t.Fatalf("submit = %d %s", resp.StatusCode, resp.Body)
+		}
+		return call{role: "publisher", method: "POST", route: "/admin/articles/{id}/publish", params: map[string]string{"id": id}}
+	}},
+}
+
+func (w idemWrite) call(t *testing.T, e *env, key string) call {
+	t.Helper()
+	c := w.prepare(t, e)
+	c.headers = map[string]string{"Idempotency-Key": key}
+	return c
+}
+
+// done counts the write's audit records by its role's user: how many times
+// its change committed (each is one transaction with the article, its
+// revision and its public items).
+func (w idemWrite) done(t *testing.T, e *env) int {
+	t.Helper()
+	recs, _, err := e.store.Audit(context.Background(), portal.AuditQuery{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range recs {
+		if r.EntityType == "article" && r.Action == w.action && r.Actor == subs[w.role] {
+			n++
+		}
+	}
+	return n
+}
+
+// inProgress returns the keys of the idempotency records left in progress.
+func (e *env) inProgress(t *testing.T) []string {
+	t.Helper()
+	out, err := e.db.Scan(context.Background(), &dynamodb.ScanInput{
+		TableName: &e.table, FilterExpression: aws.String("#state = :p"),
+		ExpressionAttributeNames:  map[string]string{"#state": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":p": &types.AttributeValueMemberS{Value: "in_progress"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, it := range out.Items {
+		pk, _ := it["PK"].(*types.AttributeValueMemberS)
+		if pk != nil {
+			keys = append(keys, pk.Value)
+		}
+	}
+	return keys
+}
+
+// allKeys returns every item's key in the test's table.
+func (e *env) allKeys(t *testing.T) []string {
+	t.Helper()
+	return dynamotest.Keys(t, e.db, e.table, func(string) bool { return true })
+}
+
+// diffKeys returns the keys in after only and in before only.
+func diffKeys(before, after []string) (added, removed []string) {
+	for _, k := range after {
+		if !slices.Contains(before, k) {
+			added = append(added, k)
+		}
+	}
+	for _, k := range before {
+		if !slices.Contains(after, k) {
+			removed = append(removed, k)
+		}
+	}
+	return added, removed
+}
+
+// firstOf applies the first of rules that picks a fault.
+func firstOf(rules ...dynamotest.Rule) dynamotest.Rule {
+	return func(op, body string) dynamotest.Fault {
+		for _, r := range rules {
+			if f := r(op, body); f != dynamotest.Pass {
+				return f
+			}
+		}
+		return dynamotest.Pass
+	}
+}
+
+// replayed checks that resp is first again, marked as a replay.
+func replayed(t *testing.T, resp, first apigw.Response) {
+	t.Helper()
+	if resp.StatusCode != first.StatusCode || resp.Body != first.Body || resp.Headers["Idempotent-Replayed"] != "true" {
+		t.Errorf("retry with the key = %d %v %.200s; want the first %d replayed", resp.StatusCode, resp.Headers, resp.Body, first.StatusCode)
+	}
+}
+
+// TestIdempotentWriteThrottled: the write's transaction is throttled
+// through all of the SDK's retries: 503 with Retry-After, nothing written
+// (no article, revision, audit record or public item) and the key released,
+// so that the client's retry with the same key and body runs and succeeds.
+func TestIdempotentWriteThrottled(t *testing.T) {
+	for _, w := range idemWrites {
+		t.Run(w.name, func(t *testing.T) {
+			e, f := mustFaultyEnv(t)
+			c := w.call(t, e, "nghen-1")
+			before := e.allKeys(t)
+			f.Set(dynamotest.On("TransactWriteItems", "", dynamotest.Throttle, 100))
+			resp, b := e.do(t, c)
+			f.Set(nil)
+			if resp.StatusCode != 503 || apigwtest.ErrorCode(b) != portal.EUNAVAILABLE || resp.Headers["Retry-After"] == "" {
+				t.Fatalf("%s, throttled = %d %v %s; want 503 unavailable with Retry-After", w.name, resp.StatusCode, resp.Headers, resp.Body)
+			}
+			if added, removed := diffKeys(before, e.allKeys(t)); len(added)+len(removed) != 0 {
+				t.Errorf("a failed %s changed the table: added %v, removed %v; want nothing (the key released)", w.name, added, removed)
+			}
+			retry, _ := e.do(t, c)
+			if retry.StatusCode != w.status || retry.Headers["Idempotent-Replayed"] != "" {
+				t.Fatalf("retry with the same key = %d %v %s; want a fresh %d", retry.StatusCode, retry.Headers, retry.Body, w.status)
+			}
+			if n := w.done(t, e); n != 1 {
+				t.Errorf("%s committed %d times; want once", w.name, n)
+			}
+			replayed(t, e.send(t, c), retry)
+		})
+	}
+}
+
+// TestIdempotencyInProgress: a request whose key is still claimed (its
+// first attempt failed and could not release the key) is 409 with
+// Retry-After; once the claim's 30 s lease lapses a retry takes the key
+// over and runs.
+func TestIdempotencyInProgress(t *testing.T) {
+	for _, w := range idemWrites {
+		t.Run(w.name, func(t *testing.T) {
+			e, f := mustFaultyEnv(t)
+			c := w.call(t, e, "dang-chay-1")
+			f.Set(firstOf(dynamotest.On("TransactWriteItems", "", dynamotest.Throttle, 100), dynamotest.On("DeleteItem", "", dynamotest.Throttle, 100)))
+			if resp, _ := e.do(t, c); resp.StatusCode != 503 {
+				t.Fatalf("%s, throttled = %d %s; want 503", w.name, resp.StatusCode, resp.Body)
+			}
+			f.Set(nil)
+			if keys := e.inProgress(t); len(keys) != 1 {
+				t.Fatalf("records in progress = %v; want the unreleased key (the test needs it)", keys)
+			}
+			resp, b := e.do(t, c)
+			if resp.StatusCode != 409 || apigwtest.ErrorCode(b) != portal.ECONFLICT || !retryAfter(resp) {
+				t.Errorf("key in progress = %d %v %s; want 409 conflict with Retry-After", resp.StatusCode, resp.Headers, resp.Body)
+			}
+			*e.clock = e.clock.Add(31 * time.Second)
+			if resp, _ := e.do(t, c); resp.StatusCode != w.status {
+				t.Errorf("after the lease = %d %s; want %d", resp.StatusCode, resp.Body, w.status)
+			}
+			if n := w.done(t, e); n != 1 {
+				t.Errorf("%s committed %d times; want once", w.name, n)
+			}
+		})
+	}
+}
+
+// retryAfter reports whether resp carries a Retry-After of whole seconds
+// within the claim's lease.
+func retryAfter(resp apigw.Response) bool {
+	n, err := strconv.Atoi(resp.Headers["Retry-After"])
+	return err == nil && n >= 1 && n <= 30
 }

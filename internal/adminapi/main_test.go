@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
 	"eportal/infra/ddblocal"
 	"eportal/infra/demo"
 	"eportal/infra/tables"
@@ -32,6 +35,8 @@ type env struct {
 	admin *adminapi.Handler
 	read  *readapi.Handler
 	store *dynamo.Store
+	db    *dynamodb.Client // the raw client, for checking what is in the table
+	table string
 	calls *dynamotest.CallCounter
 	units *dynamotest.CapacityMeter
 	clock *time.Time
@@ -46,8 +51,25 @@ func mustEnv(t *testing.T) *env {
 // (a dynamotest harness around the real DynamoDB Local client).
 func mustEnvOn(t *testing.T, wrap func(dynamo.API) dynamo.API) *env {
 	t.Helper()
+	return mustEnvWith(t, wrap)
+}
+
+// mustFaultyEnv is mustEnv with f between the SDK and DynamoDB Local, and
+// the SDK's own retries (3 attempts) with short pauses for the test.
+func mustFaultyEnv(t *testing.T) (*env, *dynamotest.Faults) {
+	t.Helper()
+	f := dynamotest.NewFaults()
+	e := mustEnvWith(t, nil, f.Option(), func(o *dynamodb.Options) {
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.MaxBackoff = 5 * time.Millisecond })
+	})
+	return e, f
+}
+
+// mustEnvWith is mustEnvOn with opts applied to the DynamoDB client.
+func mustEnvWith(t *testing.T, wrap func(dynamo.API) dynamo.API, opts ...func(*dynamodb.Options)) *env {
+	t.Helper()
 	calls, units := &dynamotest.CallCounter{}, &dynamotest.CapacityMeter{}
-	ts := tables.MustStore(t, calls.Option(), units.Option())
+	ts := tables.MustStore(t, append([]func(*dynamodb.Options){calls.Option(), units.Option()}, opts...)...)
 	var db dynamo.API = ts.DB
 	if wrap != nil {
 		db = wrap(db)
@@ -57,7 +79,7 @@ func mustEnvOn(t *testing.T, wrap func(dynamo.API) dynamo.API) *env {
 		t.Fatal(err)
 	}
 	clock := now
-	e := &env{store: store, calls: calls, units: units, clock: &clock}
+	e := &env{store: store, db: ts.DB, table: ts.Table, calls: calls, units: units, clock: &clock}
 	nowFn := func() time.Time { return *e.clock }
 	e.admin = adminapi.New(store, adminapi.WithClock(nowFn))
 	e.read = readapi.New(store, readapi.WithClock(nowFn))
