@@ -69,11 +69,17 @@ func NewSigner(secret []byte) (*Signer, error) {
 
 // Issue returns a new token issued at now and its ID.
 func (s *Signer) Issue(now time.Time) (string, ID) {
+	var id [idLen]byte
+	_, _ = rand.Read(id[:]) // never fails on Linux
+	return s.sign(id, now), idOf(id[:])
+}
+
+// sign returns the token of id issued at now.
+func (s *Signer) sign(id [idLen]byte, now time.Time) string {
 	var payload [payloadB]byte
-	_, _ = rand.Read(payload[:idLen]) // never fails on Linux
+	copy(payload[:], id[:])
 	binary.BigEndian.PutUint64(payload[idLen:], uint64(now.Unix()))
-	tok := prefix + b64.EncodeToString(payload[:]) + "." + b64.EncodeToString(s.mac(payload[:]))
-	return tok, idOf(payload[:idLen])
+	return prefix + b64.EncodeToString(payload[:]) + "." + b64.EncodeToString(s.mac(payload[:]))
 }
 
 // Verify returns the ID of token. A token that is malformed, was not issued
@@ -91,6 +97,11 @@ func (s *Signer) Verify(token string, now time.Time) (ID, error) {
 	payload, err1 := b64.DecodeString(p)
 	mac, err2 := b64.DecodeString(m)
 	if err1 != nil || err2 != nil || len(payload) != payloadB || len(mac) != macLen {
+		return "", bad
+	}
+	// The decoder ignores the unused low bits of the tag's last character
+	// (and skips CR and LF): only the spelling Issue wrote is the token.
+	if b64.EncodeToString(payload) != p || b64.EncodeToString(mac) != m {
 		return "", bad
 	}
 	if !hmac.Equal(mac, s.mac(payload)) {
