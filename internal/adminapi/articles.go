@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
@@ -70,10 +71,12 @@ func suffixed(base string, n int) string {
 // idempotent runs serve under the request's Idempotency-Key, if any: the
 // first request runs and its response is stored with its change; a retry
 // with the same body gets that response again; the same key with another
-// body is 422; a retry while the first still runs is 409. A key that is sent
-// but empty is 400, not "no key": the client meant to be safe to retry.
-// Keys are scoped to the caller. serve gets done, which makes the result
-// record for a response.
+// body is 422; a retry while the first still runs is 409 with Retry-After.
+// A request that fails releases the key, unless its change committed after
+// all (it answers what the change answered) or another request took the
+// key over (409 with Retry-After). A key that is sent but empty is 400, not
+// "no key": the client meant to be safe to retry. Keys are scoped to the
+// caller. serve gets done, which makes the result record for a response.
 func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done func(apigw.Response) *portal.IdempotentResult) apigw.Response) apigw.Response {
 	key, sent := header(r.Request, "Idempotency-Key")
 	if !sent {
@@ -89,10 +92,7 @@ func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done fu
 		return h.failBusy(ctx, err)
 	}
 	if replay != nil {
-		resp := apigw.Response{StatusCode: replay.Status, Headers: replay.Headers, Body: replay.Body}
-		if resp.Headers == nil {
-			resp.Headers = map[string]string{}
-		}
+		resp := stored(replay)
 		resp.Headers["Idempotent-Replayed"] = "true"
 		return resp
 	}
@@ -100,11 +100,30 @@ func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done fu
 		return &portal.IdempotentResult{Caller: r.caller.Subject, Key: key, RequestHash: hash, Claim: claim, Now: r.now,
 			Response: portal.StoredResponse{Status: resp.StatusCode, Headers: resp.Headers, Body: resp.Body}}
 	})
-	if resp.StatusCode >= 300 {
-		// Nothing was changed: free the key for a corrected retry.
-		if err := h.store.AbandonIdempotent(ctx, r.caller.Subject, key, claim); err != nil {
-			h.log.ErrorContext(ctx, "abandon idempotency key", "err", err)
-		}
+	if resp.StatusCode < 300 {
+		return resp
+	}
+	// The request failed: free the key for a corrected retry — unless the
+	// change did commit (a lost response whose retry ran again and failed
+	// its own conditions: answer what the change answered), or another
+	// request took the key over (409, retry to get its answer).
+	done, err := h.store.AbandonIdempotent(ctx, r.caller.Subject, key, claim)
+	switch {
+	case done != nil:
+		return stored(done)
+	case portal.ErrorCode(err) == portal.ECONFLICT:
+		return h.failBusy(ctx, err)
+	case err != nil:
+		h.log.ErrorContext(ctx, "abandon idempotency key", "err", err)
+	}
+	return resp
+}
+
+// stored is the response a StoredResponse holds.
+func stored(s *portal.StoredResponse) apigw.Response {
+	resp := apigw.Response{StatusCode: s.Status, Headers: maps.Clone(s.Headers), Body: s.Body}
+	if resp.Headers == nil {
+		resp.Headers = map[string]string{}
 	}
 	return resp
 }

@@ -26,7 +26,7 @@ type Store interface {
 	DeleteArticle(ctx context.Context, a *portal.Article, actor string, now time.Time) error
 	FinishDeleteArticle(ctx context.Context, id string) error
 	BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*portal.StoredResponse, string, error)
-	AbandonIdempotent(ctx context.Context, caller, key, claim string) error
+	AbandonIdempotent(ctx context.Context, caller, key, claim string) (*portal.StoredResponse, error)
 
 	Categories(ctx context.Context) ([]portal.Category, error)
 	SaveCategory(ctx context.Context, c portal.Category, before int, actor string, now time.Time) error

@@ -2,6 +2,7 @@ package adminapi_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"eportal/internal/apigw"
 	"eportal/internal/apigw/apigwtest"
+	"eportal/internal/dynamo"
 	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
 )
@@ -163,6 +165,47 @@ func replayed(t *testing.T, resp, first apigw.Response) {
 	}
 }
 
+// TestIdempotentResponseLost: the write's transaction commits and its
+// response is lost; the SDK sends it again. With DynamoDB's own
+// idempotency (the same ClientRequestToken) the retry is answered as the
+// first; with a fresh token (the token's 10 minutes passed) the retry runs
+// again and fails its own conditions, and the handler must still answer
+// what the committed change answered. Either way the change is made once,
+// the key is done, and the client's retry gets the first response.
+func TestIdempotentResponseLost(t *testing.T) {
+	for _, w := range idemWrites {
+		for _, renew := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/renewed token %v", w.name, renew), func(t *testing.T) {
+				e, f := mustFaultyEnv(t)
+				c := w.call(t, e, "mat-phan-hoi-1")
+				desk := e.deskSize(t)
+				f.RenewTokens(renew)
+				f.Set(dynamotest.On("TransactWriteItems", "", dynamotest.LoseResponse, 1))
+				first, _ := e.do(t, c)
+				hits, sent := f.Hits(), f.Sent("TransactWriteItems")
+				f.Set(nil)
+				if hits != 1 || sent < 2 {
+					t.Fatalf("%d responses lost, %d transactions sent; want 1 lost and a retry sent", hits, sent)
+				}
+				if first.StatusCode != w.status || first.Headers["Idempotent-Replayed"] != "" {
+					t.Fatalf("%s, response lost = %d %v %s; want %d", w.name, first.StatusCode, first.Headers, first.Body, w.status)
+				}
+				if n := w.done(t, e); n != 1 {
+					t.Errorf("%s committed %d times; want once", w.name, n)
+				}
+				if got, want := e.deskSize(t), desk+map[bool]int{true: 1}[w.name == "create"]; got != want {
+					t.Errorf("desk has %d articles; want %d", got, want)
+				}
+				if keys := e.inProgress(t); len(keys) != 0 {
+					t.Errorf("idempotency records left in progress: %v", keys)
+				}
+				again, _ := e.do(t, c)
+				replayed(t, again, first)
+			})
+		}
+	}
+}
+
 // TestIdempotentWriteThrottled: the write's transaction is throttled
 // through all of the SDK's retries: 503 with Retry-After, nothing written
 // (no article, revision, audit record or public item) and the key released,
@@ -231,4 +274,52 @@ func TestIdempotencyInProgress(t *testing.T) {
 func retryAfter(resp apigw.Response) bool {
 	n, err := strconv.Atoi(resp.Headers["Retry-After"])
 	return err == nil && n >= 1 && n <= 30
+}
+
+// beforeTransaction runs a function, once, before the next transaction.
+type beforeTransaction struct {
+	dynamo.API
+	run func()
+}
+
+func (b *beforeTransaction) TransactWriteItems(ctx context.Context, in *dynamodb.TransactWriteItemsInput, opts ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error) {
+	if run := b.run; run != nil {
+		b.run = nil
+		run()
+	}
+	return b.API.TransactWriteItems(ctx, in, opts...)
+}
+
+// TestIdempotencyClaimLost: a request stalls past its 30 s lease, a retry
+// takes the key over and completes; the stalled request's transaction then
+// finds its claim gone. It answers 409 with Retry-After (never 412, nor
+// a second change), and the client's retry gets the completed response.
+func TestIdempotencyClaimLost(t *testing.T) {
+	for _, w := range idemWrites {
+		t.Run(w.name, func(t *testing.T) {
+			hook := &beforeTransaction{}
+			e := mustEnvOn(t, func(db dynamo.API) dynamo.API { hook.API = db; return hook })
+			c := w.call(t, e, "qua-han-1")
+			var takeover apigw.Response
+			hook.run = func() {
+				*e.clock = e.clock.Add(31 * time.Second)
+				takeover, _ = e.do(t, c)
+			}
+			stalled, b := e.do(t, c)
+			if takeover.StatusCode != w.status {
+				t.Fatalf("the retry that took the key over = %d %s; want %d", takeover.StatusCode, takeover.Body, w.status)
+			}
+			if stalled.StatusCode != 409 || apigwtest.ErrorCode(b) != portal.ECONFLICT || !retryAfter(stalled) {
+				t.Errorf("stalled request = %d %v %s; want 409 conflict with Retry-After", stalled.StatusCode, stalled.Headers, stalled.Body)
+			}
+			if n := w.done(t, e); n != 1 {
+				t.Errorf("%s committed %d times; want once", w.name, n)
+			}
+			if keys := e.inProgress(t); len(keys) != 0 {
+				t.Errorf("idempotency records left in progress: %v", keys)
+			}
+			again, _ := e.do(t, c)
+			replayed(t, again, takeover)
+		})
+	}
 }

@@ -46,11 +46,16 @@ type storedResponse struct {
 	Body    string            `dynamodbav:"body"`
 }
 
+func (r *storedResponse) stored() *portal.StoredResponse {
+	return &portal.StoredResponse{Status: r.Status, Headers: r.Headers, Body: r.Body}
+}
+
 // addIdempotentResult adds to t the completion of r's claim: the record
 // becomes done, holding the response, only while the claim is still r's.
 func addIdempotentResult(t *tx, r *portal.IdempotentResult) error {
 	it := idempotencyItem{
 		PK: idempotencyPK(r.Caller, r.Key), SK: skIdempotency, State: idemDone, RequestHash: r.RequestHash,
+		Claim:    r.Claim, // which request completed it: see AbandonIdempotent
 		TTL:      r.Now.Add(idempotencyTTL).Unix(),
 		Response: &storedResponse{Status: r.Response.Status, Headers: r.Response.Headers, Body: r.Response.Body},
 	}
@@ -111,27 +116,47 @@ func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, n
 	case old.RequestHash != hash:
 		return nil, "", &portal.Error{Code: portal.EUNPROCESS, Op: op, Message: "This Idempotency-Key was already used for a different request."}
 	case old.State == idemDone && old.Response != nil:
-		return &portal.StoredResponse{Status: old.Response.Status, Headers: old.Response.Headers, Body: old.Response.Body}, "", nil
+		return old.Response.stored(), "", nil
 	default:
 		return nil, "", &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "A request with this Idempotency-Key is still in progress; retry later."}
 	}
 }
 
-// AbandonIdempotent releases a claim whose request failed without changing
-// anything, so that a retry runs it again.
+// AbandonIdempotent releases claim, whose request failed without changing
+// anything, so that a retry runs the request again. When the claim is no
+// longer in progress it releases nothing and reports what became of the
+// key: the stored response when the claim's own request completed (its
+// transaction committed although the caller heard of a failure: a lost
+// response that the SDK's retry could not replay, so that it ran again and
+// failed its own conditions); ECONFLICT when another request's claim holds
+// the key or completed it (this claim's lease lapsed and a retry took
+// over). A key with no record left is nil, nil.
 //
-// Errors: EUNAVAILABLE when the table is throttling or unreachable.
-func (s *Store) AbandonIdempotent(ctx context.Context, caller, idemKey, claim string) error {
+// Errors: ECONFLICT as above; EUNAVAILABLE when the table is throttling or
+// unreachable.
+func (s *Store) AbandonIdempotent(ctx context.Context, caller, idemKey, claim string) (*portal.StoredResponse, error) {
+	const op = "dynamo.AbandonIdempotent"
 	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{
-		TableName:                 &s.table,
-		Key:                       key(idempotencyPK(caller, idemKey), skIdempotency),
-		ConditionExpression:       aws.String("#state = :inprogress AND claim = :claim"),
-		ExpressionAttributeNames:  map[string]string{"#state": "state"},
-		ExpressionAttributeValues: map[string]types.AttributeValue{":inprogress": sv(idemInProgress), ":claim": sv(claim)},
+		TableName:                           &s.table,
+		Key:                                 key(idempotencyPK(caller, idemKey), skIdempotency),
+		ConditionExpression:                 aws.String("#state = :inprogress AND claim = :claim"),
+		ExpressionAttributeNames:            map[string]string{"#state": "state"},
+		ExpressionAttributeValues:           map[string]types.AttributeValue{":inprogress": sv(idemInProgress), ":claim": sv(claim)},
+		ReturnValuesOnConditionCheckFailure: types.ReturnValuesOnConditionCheckFailureAllOld,
 	})
 	var failed *types.ConditionalCheckFailedException
-	if errors.As(err, &failed) {
-		return nil
+	if !errors.As(err, &failed) {
+		return nil, translate(op, err)
 	}
-	return translate("dynamo.AbandonIdempotent", err)
+	if len(failed.Item) == 0 {
+		return nil, nil
+	}
+	var old idempotencyItem
+	if err := attributevalue.UnmarshalMap(failed.Item, &old); err != nil {
+		return nil, translate(op, fmt.Errorf("unmarshal idempotency record: %w", err))
+	}
+	if old.State == idemDone && old.Claim == claim && old.Response != nil {
+		return old.Response.stored(), nil
+	}
+	return nil, &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "A request with this Idempotency-Key is in progress or has completed; retry to get its response."}
 }

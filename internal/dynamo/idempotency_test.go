@@ -33,8 +33,8 @@ func TestIdempotencyLease(t *testing.T) {
 		t.Fatalf("takeover after the lease = %q, %q; want a new claim", claim2, code)
 	}
 	// The stale holder can neither release nor complete the new claim.
-	if err := h.store.AbandonIdempotent(ctx, "editor-1", "k1", claim1); err != nil {
-		t.Fatal(err)
+	if resp, err := h.store.AbandonIdempotent(ctx, "editor-1", "k1", claim1); resp != nil || portal.ErrorCode(err) != portal.ECONFLICT {
+		t.Errorf("abandon by the stale holder = %+v, %v; want conflict", resp, err)
 	}
 	if _, _, code := begin("h1", now.Add(32*time.Second)); code != portal.ECONFLICT {
 		t.Errorf("after a stale abandon = %q; want the new claim still in progress", code)
@@ -61,6 +61,18 @@ func TestIdempotencyLease(t *testing.T) {
 	resp, _, code := begin("h1", now.Add(40*time.Second))
 	if code != "" || resp == nil || resp.Status != 201 || resp.Body != "fresh" || resp.Headers["Location"] != "/admin/articles/fresh" {
 		t.Errorf("replay = %+v, %q; want the stored 201", resp, code)
+	}
+	// Abandoning a completed claim releases nothing: the holder learns
+	// that its change committed (a lost response), the stale one that
+	// another request completed the key.
+	if resp, err := h.store.AbandonIdempotent(ctx, "editor-1", "k1", claim2); err != nil || resp == nil || resp.Body != "fresh" {
+		t.Errorf("abandon by the holder after completion = %+v, %v; want the stored response", resp, err)
+	}
+	if resp, err := h.store.AbandonIdempotent(ctx, "editor-1", "k1", claim1); resp != nil || portal.ErrorCode(err) != portal.ECONFLICT {
+		t.Errorf("abandon by the stale holder after completion = %+v, %v; want conflict", resp, err)
+	}
+	if resp, err := h.store.AbandonIdempotent(ctx, "editor-1", "k2", claim1); resp != nil || err != nil {
+		t.Errorf("abandon of a key with no record = %+v, %v; want nothing", resp, err)
 	}
 	// A day later the record has expired (compared, not left to TTL).
 	if resp, claim, code := begin("h2", now.Add(25*time.Hour)); resp != nil || claim == "" || code != "" {
