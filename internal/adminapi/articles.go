@@ -107,7 +107,12 @@ func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done fu
 	// change did commit (a lost response whose retry ran again and failed
 	// its own conditions: answer what the change answered), or another
 	// request took the key over (409, retry to get its answer).
-	done, err := h.store.AbandonIdempotent(ctx, r.caller.Subject, key, claim)
+	// The release runs even when the request's budget has run out (which
+	// may be why it failed): else the key would block retries for the
+	// claim's whole lease.
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTime)
+	defer cancel()
+	done, err := h.store.AbandonIdempotent(rctx, r.caller.Subject, key, claim)
 	switch {
 	case done != nil:
 		return stored(done)
@@ -127,6 +132,11 @@ func stored(s *portal.StoredResponse) apigw.Response {
 	}
 	return resp
 }
+
+// releaseTime bounds the release of a failed request's key, which may run
+// after the request's budget (WRITE_BUDGET, 6 s by default) and must end
+// within the admin function's timeout (15 s, template.yaml).
+const releaseTime = 2 * time.Second
 
 // retryBusyKey is the Retry-After of a 409 for a key that another request
 // holds. A live request finishes in well under a second; one that died

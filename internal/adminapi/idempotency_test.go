@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"eportal/internal/adminapi"
 	"eportal/internal/apigw"
 	"eportal/internal/apigw/apigwtest"
 	"eportal/internal/dynamo"
@@ -320,6 +321,34 @@ func TestIdempotencyClaimLost(t *testing.T) {
 			}
 			again, _ := e.do(t, c)
 			replayed(t, again, takeover)
+		})
+	}
+}
+
+// TestIdempotentWriteOutOfTime: the table stalls and the write runs out of
+// its budget (503). The key is still released, although the request's
+// context has ended, so the client's retry runs at once instead of
+// meeting 409s until the claim's lease lapses.
+func TestIdempotentWriteOutOfTime(t *testing.T) {
+	for _, w := range idemWrites {
+		t.Run(w.name, func(t *testing.T) {
+			e, f := mustFaultyEnv(t)
+			c := w.call(t, e, "het-gio-1")
+			before := e.allKeys(t)
+			e.admin = adminapi.New(e.store, adminapi.WithClock(func() time.Time { return *e.clock }),
+				adminapi.WithBudget(apigw.Budget{Write: 300 * time.Millisecond}))
+			f.Set(dynamotest.On("TransactWriteItems", "", dynamotest.Stall, 100))
+			resp, b := e.do(t, c)
+			f.Set(nil)
+			if resp.StatusCode != 503 || apigwtest.ErrorCode(b) != portal.EUNAVAILABLE {
+				t.Fatalf("%s, table stalled = %d %s; want 503 unavailable", w.name, resp.StatusCode, resp.Body)
+			}
+			if added, removed := diffKeys(before, e.allKeys(t)); len(added)+len(removed) != 0 {
+				t.Errorf("a %s out of time changed the table: added %v, removed %v; want nothing (the key released)", w.name, added, removed)
+			}
+			if retry, _ := e.do(t, c); retry.StatusCode != w.status {
+				t.Errorf("retry with the same key = %d %s; want %d", retry.StatusCode, retry.Body, w.status)
+			}
 		})
 	}
 }
