@@ -101,6 +101,9 @@ func (h *Handler) createPoll(ctx context.Context, r *request) apigw.Response {
 		return h.fail(ctx, invalid("id must be lower-case ASCII words joined by hyphens, at most 100 characters."))
 	}
 	p.Status, p.CreatedAt, p.UpdatedAt, p.Version = portal.PollOpen, r.now, r.now, 1
+	if err := p.CheckLife(); err != nil {
+		return h.fail(ctx, err)
+	}
 	if err := h.store.SavePoll(ctx, portal.PollChange{After: p, Action: "create", Actor: r.caller.Subject, Now: r.now}); err != nil {
 		return h.fail(ctx, err)
 	}
@@ -170,6 +173,9 @@ func (h *Handler) updatePoll(ctx context.Context, r *request) apigw.Response {
 		}
 	}
 	p.ID, p.Status, p.CreatedAt, p.UpdatedAt, p.Version = cur.ID, cur.Status, cur.CreatedAt, r.now, cur.Version+1
+	if err := p.CheckLife(); err != nil {
+		return h.fail(ctx, err)
+	}
 	// The store re-checks in the transaction that no dropped option has
 	// votes: one may arrive between this read and the write.
 	if err := h.store.SavePoll(ctx, portal.PollChange{Before: cur, After: p, Action: "update", Actor: r.caller.Subject, Now: r.now}); err != nil {

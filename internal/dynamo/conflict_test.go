@@ -26,7 +26,7 @@ func TestPlainWriteConflicts(t *testing.T) {
 			return err
 		}},
 		{"poll address key", "PutItem", "POLL#", func(h *harness) error {
-			_, err := h.store.AddressKey(ctx, testPoll("p1", portal.DedupeIP), []byte("0123456789abcdef0123456789abcdef"))
+			_, err := h.store.AddressKey(ctx, testPoll("p1", portal.DedupeIP), []byte("0123456789abcdef0123456789abcdef"), now)
 			return err
 		}},
 		{"drop address key", "DeleteItem", "POLL#", func(h *harness) error { return h.store.DropAddressKey(ctx, "p1") }},

@@ -256,9 +256,11 @@ func (s *Store) CreatePoll(ctx context.Context, p *portal.Poll) error {
 }
 
 var (
-	errPollExists = &portal.Error{Code: portal.ECONFLICT, Message: "A poll with this id exists."}
-	errPollStale  = &portal.Error{Code: portal.EPRECONDITION, Message: "The poll was changed by someone else; reload it and apply your change again."}
-	errOptionUsed = &portal.Error{Code: portal.ECONFLICT, Message: "An option that has votes cannot be removed."}
+	errPollExists     = &portal.Error{Code: portal.ECONFLICT, Message: "A poll with this id exists."}
+	errPollStale      = &portal.Error{Code: portal.EPRECONDITION, Message: "The poll was changed by someone else; reload it and apply your change again."}
+	errOptionUsed     = &portal.Error{Code: portal.ECONFLICT, Message: "An option that has votes cannot be removed."}
+	errSettingsFrozen = &portal.Error{Code: portal.ECONFLICT, Message: "maxChoices and dedupe cannot change once votes exist."}
+	errVotesExist     = &portal.Error{Code: portal.ECONFLICT, Message: "The poll has votes: an option with votes cannot be removed, and maxChoices and dedupe cannot change."}
 )
 
 // addPollWrites adds to t the definition after (created when before is nil,
@@ -301,7 +303,11 @@ func addPollWrites(t *tx, before, after *portal.Poll) error {
 	if len(remove) > 0 {
 		expr += " REMOVE " + strings.Join(remove, ", ")
 	}
+	// What the votes already cast forbid is checked here, on every shard,
+	// not only by the caller's (eventually consistent) read of the tally:
+	// a vote may land between that read and this write.
 	var conds []string
+	onFail := errOptionUsed
 	if before != nil {
 		for _, o := range before.Options {
 			if after.HasOption(o.ID) {
@@ -312,11 +318,20 @@ func addPollWrites(t *tx, before, after *portal.Poll) error {
 			conds = append(conds, fmt.Sprintf("(attribute_not_exists(%s) OR %s = :zero)", n, n))
 			values[":zero"] = nv(0)
 		}
+		if before.MaxChoices != after.MaxChoices || before.Dedupe != after.Dedupe {
+			names["#voters"] = "voters"
+			conds = append(conds, "(attribute_not_exists(#voters) OR #voters = :zero)")
+			values[":zero"] = nv(0)
+			onFail = errSettingsFrozen
+			if len(conds) > 1 {
+				onFail = errVotesExist
+			}
+		}
 	}
 	for n := 0; n < TallyShards; n++ {
 		// An update, not a put: it keeps the counts, and creates a shard a
 		// poll stored before shards existed lacks.
-		t.update(tallyPK(after.ID, n), skTally, expr, strings.Join(conds, " AND "), names, values, errOptionUsed)
+		t.update(tallyPK(after.ID, n), skTally, expr, strings.Join(conds, " AND "), names, values, onFail)
 	}
 	return nil
 }
@@ -326,8 +341,10 @@ func addPollWrites(t *tx, before, after *portal.Poll) error {
 // shard, an audit record and, when the poll closes, the deletion of its
 // address-hash key.
 //
-// Errors: ECONFLICT when creating an existing id or dropping an option that
-// has votes; EPRECONDITION when the poll is no longer at Before.Version;
+// Errors: ECONFLICT when creating an existing id, dropping an option that
+// has votes, or changing maxChoices or dedupe once any vote exists (checked
+// on every tally shard inside the transaction); EPRECONDITION when the poll
+// is no longer at Before.Version;
 // ENOTFOUND when it is gone; EUNAVAILABLE.
 func (s *Store) SavePoll(ctx context.Context, ch portal.PollChange) error {
 	const op = "dynamo.SavePoll"

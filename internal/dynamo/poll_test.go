@@ -61,11 +61,11 @@ func TestAddressKeyLifecycle(t *testing.T) {
 	ctx := context.Background()
 	p := testPoll("ipkey", portal.DedupeIP)
 	h.mustPoll(t, p)
-	k1, err := h.store.AddressKey(ctx, p, bytes.Repeat([]byte{1}, 32))
+	k1, err := h.store.AddressKey(ctx, p, bytes.Repeat([]byte{1}, 32), now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	k2, err := h.store.AddressKey(ctx, p, bytes.Repeat([]byte{2}, 32))
+	k2, err := h.store.AddressKey(ctx, p, bytes.Repeat([]byte{2}, 32), now)
 	if err != nil || !bytes.Equal(k1, k2) || k1[0] != 1 {
 		t.Fatalf("second AddressKey = %x, %v; want the first key %x", k2, err, k1)
 	}

@@ -31,15 +31,27 @@ var _ API = (*dynamodb.Client)(nil)
 // Store reads and writes eportal's items in one DynamoDB table. It is safe for
 // concurrent use.
 type Store struct {
-	db      API
-	table   string
-	cursors *cursor.Codec
+	db           API
+	table        string
+	cursors      *cursor.Codec
+	voteAttempts int
 }
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithVoteAttempts sets how many times a vote's transaction is tried when
+// DynamoDB cancels it for a TransactionConflict (default VoteAttempts).
+func WithVoteAttempts(n int) Option { return func(s *Store) { s.voteAttempts = max(n, 1) } }
 
 // New returns a Store on table through db, signing list cursors with cursors.
 // It makes no call.
-func New(db API, table string, cursors *cursor.Codec) *Store {
-	return &Store{db: db, table: table, cursors: cursors}
+func New(db API, table string, cursors *cursor.Codec, opts ...Option) *Store {
+	s := &Store{db: db, table: table, cursors: cursors, voteAttempts: VoteAttempts}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // translate turns an SDK error into a portal error for op. The SDK has already

@@ -17,10 +17,13 @@ import (
 	"eportal/internal/portal"
 )
 
-// voteAttempts bounds the tries of one vote's transaction when DynamoDB
+// VoteAttempts bounds the tries of one vote's transaction when DynamoDB
 // cancels it for a TransactionConflict (another transaction on the same
-// tally shard); after that the vote is answered 503 with Retry-After.
-const voteAttempts = 3
+// tally shard); after that the vote is answered 503 with Retry-After and
+// nothing is written. Chosen from BenchmarkVotesUnderConflicts
+// (docs/reliability.md): at a 30 % conflict rate per attempt, 6 attempts
+// leave 0.07 % of votes to a 503 and add at most 775 ms of backoff.
+const VoteAttempts = 6
 
 // markerItem is a vote marker (PK=VOTE#<pollId>#T#<token hash> or
 // VOTE#<pollId>#I#<address hash>, SK=VOTE). Its existence is the vote: it is
@@ -37,15 +40,18 @@ type markerItem struct {
 	TTL     int64    `dynamodbav:"ttl"`
 }
 
-// markerTTL is when a poll's markers may go: 30 days after it closes, or
-// 400 days after the vote for a poll without closesAt (a voter could vote
-// again in such a poll after that).
-func markerTTL(p *portal.Poll, now time.Time) int64 {
-	if p.ClosesAt != nil {
-		return p.ClosesAt.Add(30 * 24 * time.Hour).Unix()
-	}
-	return now.Add(400 * 24 * time.Hour).Unix()
-}
+// Lifetimes of what dedupes a poll's voters, from when it is written. Both
+// outlast any poll window (portal.MaxPollLife after the poll's creation,
+// which precedes every vote), whatever an admin does to closesAt later:
+// AWS deletes an item some time after its TTL, and a marker deleted while
+// its poll is open would let its voter vote again.
+const (
+	markerLife     = 400 * 24 * time.Hour              // vote markers and per-address counters
+	addressKeyLife = portal.MaxPollLife + 24*time.Hour // the poll's address-hash key (deleted at close anyway)
+)
+
+// markerTTL is when a vote's markers may go: markerLife after the vote.
+func markerTTL(now time.Time) int64 { return now.Add(markerLife).Unix() }
 
 // Vote records b in one TransactWriteItems: the voter token's marker (only if
 // absent under the token and both policies; a receipt under the ip policy),
@@ -54,7 +60,7 @@ func markerTTL(p *portal.Poll, now time.Time) int64 {
 // shard, conditioned on the shard's copy of the poll being open and having
 // the chosen options. Nothing is written unless everything is.
 //
-// A cancellation for TransactionConflict is retried, up to 3 attempts with
+// A cancellation for TransactionConflict is retried, up to VoteAttempts (6) with
 // jittered backoff. A retry that finds its own marker (the first attempt
 // committed but its response was lost) is a success.
 //
@@ -83,7 +89,7 @@ func (s *Store) Vote(ctx context.Context, b portal.Ballot) error {
 			continue
 		case errors.As(err, &missing):
 			return &portal.Error{Code: portal.ENOTFOUND, Op: op, Message: "Poll not found.", Err: err}
-		case portal.ErrorCode(err) == portal.ECONFLICT && attempt < voteAttempts:
+		case portal.ErrorCode(err) == portal.ECONFLICT && attempt < s.voteAttempts:
 			if err := sleep(ctx, backoff(attempt)); err != nil {
 				return translate(op, err)
 			}
@@ -103,7 +109,7 @@ func (e *errShardMissing) Error() string { return fmt.Sprintf("tally shard %d is
 func (s *Store) voteOnce(ctx context.Context, b portal.Ballot) error {
 	p := b.Poll
 	nonce := randomHex(8)
-	ttl := markerTTL(p, b.Now)
+	ttl := markerTTL(b.Now)
 	marker := markerItem{SK: skVote, PollID: p.ID, Choices: b.Choices, At: formatMilli(b.Now), Nonce: nonce, TTL: ttl}
 	t := &tx{table: s.table}
 	const (
@@ -254,17 +260,17 @@ func (s *Store) addMissingShards(ctx context.Context, p *portal.Poll) error {
 }
 
 // AddressKey returns poll id's address-hash key, creating it with a
-// conditional put when the poll has none yet. The key expires with the poll
-// (TTL at closesAt) and is deleted when an admin closes it.
+// conditional put when the poll has none yet. The key is deleted when the
+// poll closes (an admin's close, or the first vote or read after closesAt);
+// its TTL, addressKeyLife after now, is only a backstop that no window can
+// outlast.
 //
 // Errors: EUNAVAILABLE.
-func (s *Store) AddressKey(ctx context.Context, p *portal.Poll, fresh []byte) ([]byte, error) {
+func (s *Store) AddressKey(ctx context.Context, p *portal.Poll, fresh []byte, now time.Time) ([]byte, error) {
 	const op = "dynamo.AddressKey"
 	it := map[string]types.AttributeValue{
 		attrPK: sv(pollPK(p.ID)), attrSK: sv(skAddressKey), "key": &types.AttributeValueMemberB{Value: fresh},
-	}
-	if p.ClosesAt != nil {
-		it["ttl"] = nv(int(p.ClosesAt.Unix()))
+		"ttl": number(now.Add(addressKeyLife).Unix()),
 	}
 	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{
 		TableName: &s.table, Item: it, ConditionExpression: aws.String("attribute_not_exists(PK)"),

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"eportal/infra/tables"
+	"eportal/internal/dynamo"
 	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
 )
@@ -367,8 +368,8 @@ func TestVoteRetriesTransactionConflict(t *testing.T) {
 	if portal.ErrorCode(err) != portal.EUNAVAILABLE {
 		t.Errorf("Vote under constant conflicts = %v; want %s", err, portal.EUNAVAILABLE)
 	}
-	if n := h.calls.Counts()["TransactWriteItems"]; n != 3 {
-		t.Errorf("%d attempts; want 3", n)
+	if n := h.calls.Counts()["TransactWriteItems"]; n != dynamo.VoteAttempts {
+		t.Errorf("%d attempts; want %d", n, dynamo.VoteAttempts)
 	}
 	f.Set(nil)
 	if s := h.state(t, p.ID); s.tally.Voters != 1 {

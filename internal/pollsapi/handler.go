@@ -16,7 +16,7 @@ import (
 type Store interface {
 	Poll(ctx context.Context, id, tokenHash string) (*portal.PollSnapshot, error)
 	ActivePolls(ctx context.Context, now time.Time, limit int, cursor string) ([]*portal.Poll, string, error)
-	AddressKey(ctx context.Context, p *portal.Poll, fresh []byte) ([]byte, error)
+	AddressKey(ctx context.Context, p *portal.Poll, fresh []byte, now time.Time) ([]byte, error)
 	DropAddressKey(ctx context.Context, id string) error
 	Vote(ctx context.Context, b portal.Ballot) error
 }

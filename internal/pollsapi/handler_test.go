@@ -302,8 +302,15 @@ func TestResultsPolicy(t *testing.T) {
 		t.Errorf("after_close while open: %s", results(t, b))
 	}
 	*e.clock = closes
+	if snap, err := e.store.Poll(ctx, "after-close", ""); err != nil || snap.AddressKey == nil {
+		t.Fatalf("address key before the first read after closesAt = %v, %v; the test needs one", snap, err)
+	}
 	if b := get("after-close", ""); results(t, b) != "voters=1 0/0 1/100" || b["state"] != "closed" {
 		t.Errorf("after_close once closed: %v", b)
+	}
+	// The first read after closesAt drops the poll's address key.
+	if snap, err := e.store.Poll(ctx, "after-close", ""); err != nil || snap.AddressKey != nil {
+		t.Errorf("address key after a read past closesAt = %x, %v; want it deleted", snap.AddressKey, err)
 	}
 }
 

@@ -95,6 +95,13 @@ func (h *Handler) getPoll(ctx context.Context, req apigw.Request) apigw.Response
 	if err != nil {
 		return h.fail(ctx, err, notFoundCache)
 	}
+	if snap.AddressKey != nil && snap.Poll.StateAt(now) == portal.PollClosed {
+		// Past closesAt: the key must not outlive the poll (its TTL is a
+		// year away); the first read after the close drops it.
+		if err := h.store.DropAddressKey(ctx, id); err != nil {
+			h.log.WarnContext(ctx, "drop address key", "poll", id, "err", err)
+		}
+	}
 	v := view(snap.Poll, now, &snap.Tally, snap.Receipt != nil, tokenHash != "", snap.ReceiptChoices())
 	if tokenHash != "" {
 		return apigw.JSON(http.StatusOK, v, privateCache)

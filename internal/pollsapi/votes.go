@@ -98,7 +98,7 @@ func (h *Handler) vote(ctx context.Context, req apigw.Request) apigw.Response {
 	}
 	key := snap.AddressKey
 	if key == nil {
-		if key, err = h.store.AddressKey(ctx, p, voter.NewAddressKey()); err != nil {
+		if key, err = h.store.AddressKey(ctx, p, voter.NewAddressKey(), now); err != nil {
 			return withToken(h.fail(ctx, err, apigw.NoStore))
 		}
 	}

@@ -55,6 +55,25 @@ const (
 	MaxVotesPerAddress     = 100_000
 )
 
+// MaxPollLife bounds a poll's window: closesAt is at most this long after
+// the poll was created. What dedupes a poll's voters is kept longer than
+// that — vote markers 400 days after each vote, the address-hash key a year
+// and a day after it is made (package dynamo) — so no edit of closesAt can
+// outlast them, and a voter cannot vote twice because DynamoDB's TTL
+// removed their marker while the poll was still open. A poll without
+// closesAt is open-ended: its dedupe horizon is those lifetimes.
+const MaxPollLife = 365 * 24 * time.Hour
+
+// CheckLife refuses a closesAt later than MaxPollLife after the poll's
+// CreatedAt.
+func (p *Poll) CheckLife() error {
+	if p.ClosesAt != nil && p.ClosesAt.After(p.CreatedAt.Add(MaxPollLife)) {
+		return Errorf(EINVALID, "closesAt must be within 365 days of the poll's creation (%s); leave it empty for an open-ended poll.",
+			p.CreatedAt.Add(MaxPollLife).UTC().Format(time.RFC3339))
+	}
+	return nil
+}
+
 // Poll is an opinion poll ("Thăm dò ý kiến"). MaxChoices 1 is single choice.
 type Poll struct {
 	ID              string       `json:"id"`
