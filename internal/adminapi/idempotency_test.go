@@ -2,7 +2,6 @@ package adminapi_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"strconv"
 	"testing"
@@ -166,27 +165,36 @@ func replayed(t *testing.T, resp, first apigw.Response) {
 	}
 }
 
-// TestIdempotentResponseLost: the write's transaction commits and its
-// response is lost; the SDK sends it again. With DynamoDB's own
-// idempotency (the same ClientRequestToken) the retry is answered as the
+// TestIdempotentResponseLost: a write's call commits and its response is
+// lost; the SDK sends it again. For the transaction, DynamoDB's own
+// idempotency (the same ClientRequestToken) answers the retry as the
 // first; with a fresh token (the token's 10 minutes passed) the retry runs
 // again and fails its own conditions, and the handler must still answer
-// what the committed change answered. Either way the change is made once,
-// the key is done, and the client's retry gets the first response.
+// what the committed change answered. For the key's claim, the retry finds
+// the claim it made itself. Either way the change is made once, the key is
+// done, and the client's retry gets the first response.
 func TestIdempotentResponseLost(t *testing.T) {
+	lost := []struct {
+		name, op, keyPrefix string
+		renew               bool
+	}{
+		{"transaction", "TransactWriteItems", "", false},
+		{"transaction, renewed token", "TransactWriteItems", "", true},
+		{"key claim", "PutItem", "IDEM#", false},
+	}
 	for _, w := range idemWrites {
-		for _, renew := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%s/renewed token %v", w.name, renew), func(t *testing.T) {
+		for _, l := range lost {
+			t.Run(w.name+"/"+l.name, func(t *testing.T) {
 				e, f := mustFaultyEnv(t)
 				c := w.call(t, e, "mat-phan-hoi-1")
 				desk := e.deskSize(t)
-				f.RenewTokens(renew)
-				f.Set(dynamotest.On("TransactWriteItems", "", dynamotest.LoseResponse, 1))
+				f.RenewTokens(l.renew)
+				f.Set(dynamotest.On(l.op, l.keyPrefix, dynamotest.LoseResponse, 1))
 				first, _ := e.do(t, c)
-				hits, sent := f.Hits(), f.Sent("TransactWriteItems")
+				hits, sent := f.Hits(), f.Sent(l.op)
 				f.Set(nil)
 				if hits != 1 || sent < 2 {
-					t.Fatalf("%d responses lost, %d transactions sent; want 1 lost and a retry sent", hits, sent)
+					t.Fatalf("%d responses lost, %d %s sent; want 1 lost and a retry sent", hits, sent, l.op)
 				}
 				if first.StatusCode != w.status || first.Headers["Idempotent-Replayed"] != "" {
 					t.Fatalf("%s, response lost = %d %v %s; want %d", w.name, first.StatusCode, first.Headers, first.Body, w.status)
@@ -194,8 +202,11 @@ func TestIdempotentResponseLost(t *testing.T) {
 				if n := w.done(t, e); n != 1 {
 					t.Errorf("%s committed %d times; want once", w.name, n)
 				}
-				if got, want := e.deskSize(t), desk+map[bool]int{true: 1}[w.name == "create"]; got != want {
-					t.Errorf("desk has %d articles; want %d", got, want)
+				if w.name == "create" {
+					desk++
+				}
+				if got := e.deskSize(t); got != desk {
+					t.Errorf("desk has %d articles; want %d", got, desk)
 				}
 				if keys := e.inProgress(t); len(keys) != 0 {
 					t.Errorf("idempotency records left in progress: %v", keys)

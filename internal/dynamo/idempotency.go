@@ -117,6 +117,10 @@ func (s *Store) BeginIdempotent(ctx context.Context, caller, key, hash string, n
 		return nil, "", &portal.Error{Code: portal.EUNPROCESS, Op: op, Message: "This Idempotency-Key was already used for a different request."}
 	case old.State == idemDone && old.Response != nil:
 		return old.Response.stored(), "", nil
+	case old.State == idemInProgress && old.Claim == claim:
+		// This call's own claim: the put was applied, its response lost,
+		// and the SDK sent it again.
+		return nil, claim, nil
 	default:
 		return nil, "", &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "A request with this Idempotency-Key is still in progress; retry later."}
 	}
