@@ -21,14 +21,14 @@ import (
 
 // TestIdempotencyKeyBlank: an Idempotency-Key header that is sent but empty
 // or only whitespace is a client bug, not "no key": 400 invalid, before
-// anything is written. Without the header the request runs as usual.
+// anything is written.
 func TestIdempotencyKeyBlank(t *testing.T) {
 	e := mustEnv(t)
-	id, tag := e.create(t, draftBody)
+	id, _ := e.create(t, draftBody)
 	if resp, _ := e.act(t, "editor", id, "submit", "", nil); resp.StatusCode != 200 {
 		t.Fatalf("submit = %d %s", resp.StatusCode, resp.Body)
 	}
-	tag = fmtETag(2)
+	tag := fmtETag(2) // submitted, not published
 	start := e.deskSize(t)
 	for _, key := range []string{"", " ", "   ", "\t", " \t "} {
 		h := map[string]string{"Idempotency-Key": key}
