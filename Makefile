@@ -13,7 +13,20 @@ STATICCHECK := $(BIN)/staticcheck
 GOFLAGS_LAMBDA := -tags lambda.norpc -trimpath -ldflags="-s -w"
 FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
 
-.PHONY: help build run token test lint bench tools clean
+# Fuzz targets, as package:Target: every `func Fuzz…` in a test file, found
+# here so that a new one is run without being listed. `make fuzz` runs each
+# for FUZZTIME, one after another; `make test` runs each for FUZZTIME_SHORT.
+# -fuzzminimizetime bounds the minimising of each new input (60 s by
+# default), which otherwise stalls a short run. A failing input is written to
+# the package's testdata/fuzz/<Target>/: commit it with the fix, as a
+# regression seed (plain `go test` then runs it).
+FUZZTIME         ?= 30s
+FUZZTIME_SHORT   ?= 2s
+FUZZMINIMIZETIME ?= 5s
+FUZZ_TARGETS := $(shell grep -r --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' internal infra functions \
+	| sed -E 's|^(.*)/[^/]*:func (Fuzz.*)$$|\1:\2|' | sort)
+
+.PHONY: help build run token test lint fuzz fuzz-short bench tools clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -36,7 +49,7 @@ run: ## serve the whole API with demo content on http://127.0.0.1:3000
 token: ## print a local JWT for ROLE=editor|publisher|admin
 	@$(GO) run ./infra/token -role='$(ROLE)'
 
-test: tools lint ## everything CI runs: lint, unit, DynamoDB Local, template, emulator tests
+test: tools lint fuzz-short ## everything CI runs: lint, short fuzzing, unit, DynamoDB Local, template, emulator tests
 	$(GO) test -count=1 ./...
 
 lint: $(STATICCHECK) ## gofmt, go vet, staticcheck, cfn-lint (SAM and translated)
@@ -46,6 +59,16 @@ lint: $(STATICCHECK) ## gofmt, go vet, staticcheck, cfn-lint (SAM and translated
 	$(STATICCHECK) ./...
 	cfn-lint template.yaml
 	python3 infra/template/lint-translated.py template.yaml
+
+fuzz: ## run every fuzz target for FUZZTIME (default 30s), one after another
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzz: $${t#*:} (./$${t%:*}) for $(FUZZTIME)"; \
+		$(GO) test -vet=off -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) \
+			-fuzzminimizetime $(FUZZMINIMIZETIME) ./$${t%:*} || exit 1; \
+	done
+
+fuzz-short: ## run every fuzz target for FUZZTIME_SHORT (default 2s); part of make test
+	@$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME_SHORT) FUZZMINIMIZETIME=1s
 
 bench: tools ## benchmarks: round trips, local throughput vs raw SDK GetItem
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 3s ./...
