@@ -29,8 +29,8 @@ type Store interface {
 	AbandonIdempotent(ctx context.Context, caller, key, claim string) (*portal.StoredResponse, error)
 
 	Categories(ctx context.Context) ([]portal.Category, error)
-	SaveCategory(ctx context.Context, c portal.Category, before int, actor string, now time.Time) error
-	DeleteCategory(ctx context.Context, id string, version int, actor string, now time.Time) error
+	SaveCategory(ctx context.Context, c portal.Category, prev *portal.Category, actor string, now time.Time) error
+	DeleteCategory(ctx context.Context, c portal.Category, actor string, now time.Time) error
 	CategoryInUse(ctx context.Context, id string) (bool, error)
 	Links(ctx context.Context) ([]portal.Link, error)
 	SaveLink(ctx context.Context, l portal.Link, before int, actor string, now time.Time) error

@@ -71,7 +71,7 @@ func (h *Handler) createCategory(ctx context.Context, r *request) apigw.Response
 		return h.fail(ctx, invalid("id must be lower-case ASCII words joined by hyphens."))
 	}
 	c.Version = 1
-	if err := h.store.SaveCategory(ctx, c, 0, r.caller.Subject, r.now); err != nil {
+	if err := h.store.SaveCategory(ctx, c, nil, r.caller.Subject, r.now); err != nil {
 		return h.fail(ctx, err)
 	}
 	return h.ok(http.StatusCreated, c, map[string]string{"Location": "/admin/categories/" + c.ID, "ETag": etag(c.Version)})
@@ -124,7 +124,7 @@ func (h *Handler) updateCategory(ctx context.Context, r *request) apigw.Response
 		}
 	}
 	c.ID, c.Version = cur.ID, cur.Version+1
-	if err := h.store.SaveCategory(ctx, c, cur.Version, r.caller.Subject, r.now); err != nil {
+	if err := h.store.SaveCategory(ctx, c, &cur, r.caller.Subject, r.now); err != nil {
 		return h.fail(ctx, err)
 	}
 	return h.ok(http.StatusOK, c, map[string]string{"ETag": etag(c.Version)})
@@ -152,7 +152,7 @@ func (h *Handler) deleteCategory(ctx context.Context, r *request) apigw.Response
 	if used {
 		return h.fail(ctx, portal.Errorf(portal.ECONFLICT, "Articles are filed under this category; move them first."))
 	}
-	if err := h.store.DeleteCategory(ctx, cur.ID, cur.Version, r.caller.Subject, r.now); err != nil {
+	if err := h.store.DeleteCategory(ctx, cur, r.caller.Subject, r.now); err != nil {
 		return h.fail(ctx, err)
 	}
 	return noContent()

@@ -28,7 +28,8 @@ type deletingItem struct {
 // good. One transaction, conditioned on a.Version, deletes everything
 // readers or editors can reach — the working copy, the desk entry, the list
 // entries and every slug item (published copy, redirects, reservations) —
-// records the audit entry and leaves a deletion marker. Then the sweep of
+// takes the article off its categories' counts, records the audit entry and
+// leaves a deletion marker. Then the sweep of
 // FinishDeleteArticle removes the revisions, view counter shards and
 // most-read entries, and the marker last. Audit records stay; visit markers
 // go with their TTL (they cannot be listed by article).
@@ -51,6 +52,7 @@ func (s *Store) DeleteArticle(ctx context.Context, a *portal.Article, actor stri
 	for _, sl := range a.Slugs() {
 		t.delete(publicPK(sl), skPublic, ownedSlug, idv, nil)
 	}
+	addFiling(t, a.Filed(), nil)
 	marker := deletingItem{PK: articlePK(a.ID), SK: skDeleting, ID: a.ID, At: formatMilli(now)}
 	if err := t.put(marker, "", nil, nil, nil); err != nil {
 		return translate(op, err)

@@ -171,6 +171,11 @@ func addArticleWrites(t *tx, ch portal.ArticleChange, plan portal.PublicationPla
 	for _, l := range plan.Unlist {
 		t.delete(articlePK(id), listScope(l), "", nil, nil)
 	}
+	var filed []string
+	if b != nil {
+		filed = b.Filed()
+	}
+	addFiling(t, filed, a.Filed())
 	if ch.Idempotency != nil {
 		return addIdempotentResult(t, ch.Idempotency)
 	}

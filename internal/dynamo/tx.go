@@ -27,6 +27,18 @@ type tx struct {
 	table  string
 	writes []types.TransactWriteItem
 	onFail []error
+	// explain, when set for an item, decides its error from the item as it
+	// was (ReturnValuesOnConditionCheckFailure ALL_OLD) instead of onFail.
+	explain map[int]func(old map[string]types.AttributeValue) error
+}
+
+// explainLast makes f decide the error of the last item added when its
+// condition fails; old is nil when the item did not exist.
+func (t *tx) explainLast(f func(old map[string]types.AttributeValue) error) {
+	if t.explain == nil {
+		t.explain = map[int]func(map[string]types.AttributeValue) error{}
+	}
+	t.explain[len(t.writes)-1] = f
 }
 
 // put adds a Put of item (marshalled with attributevalue), conditioned on
@@ -102,18 +114,15 @@ func (t *tx) run(ctx context.Context, db API, op string) error {
 		for i, r := range canceled.CancellationReasons {
 			switch aws.ToString(r.Code) {
 			case "ConditionalCheckFailed":
+				if f := t.explain[i]; f != nil {
+					return withOp(f(r.Item), op, err)
+				}
 				if i < len(t.onFail) && portal.ErrorCode(t.onFail[i]) == portal.EPRECONDITION && r.Item == nil {
 					// A version condition on an item that is not there.
 					return &portal.Error{Code: portal.ENOTFOUND, Op: op, Message: "Not found.", Err: err}
 				}
 				if i < len(t.onFail) && t.onFail[i] != nil {
-					var pe *portal.Error
-					if errors.As(t.onFail[i], &pe) {
-						cp := *pe
-						cp.Op, cp.Err = op, err
-						return &cp
-					}
-					return t.onFail[i]
+					return withOp(t.onFail[i], op, err)
 				}
 			case "TransactionConflict":
 				return &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "Another change to the same item is in progress; retry.", Err: err}
@@ -121,4 +130,15 @@ func (t *tx) run(ctx context.Context, db API, op string) error {
 		}
 	}
 	return translate(op, err)
+}
+
+// withOp returns a copy of e (a *portal.Error) naming op, caused by err.
+func withOp(e error, op string, err error) error {
+	var pe *portal.Error
+	if errors.As(e, &pe) {
+		cp := *pe
+		cp.Op, cp.Err = op, err
+		return &cp
+	}
+	return e
 }

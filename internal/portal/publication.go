@@ -127,3 +127,17 @@ func (a *Article) Slugs() []string {
 	}
 	return out
 }
+
+// Filed returns the categories the article is filed under: those of its
+// working copy and, while it is public, those its published copy is listed
+// in, each once. A category cannot be deleted while an article is filed
+// under it.
+func (a *Article) Filed() []string {
+	var out []string
+	for _, c := range append(slices.Clone(a.Categories), a.PublishedCategories...) {
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
