@@ -54,6 +54,11 @@ func article(id string, ago time.Duration, cats ...string) *portal.Article {
 func (h *harness) mustCreate(t *testing.T, arts ...*portal.Article) {
 	t.Helper()
 	for _, a := range arts {
+		for _, c := range a.Categories { // an article is filed under categories that exist
+			if err := h.store.PutCategory(context.Background(), portal.Category{ID: c, Slug: c, Name: c}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		if err := h.store.CreateArticle(context.Background(), a, "tester", now); err != nil {
 			t.Fatalf("CreateArticle(%s): %v", a.ID, err)
 		}
