@@ -36,6 +36,7 @@ type Server struct {
 	log       *slog.Logger
 	now       func() time.Time
 	authorize func(authorization string) (map[string]string, error)
+	cors      template.CORS
 }
 
 // Option configures a Server.
@@ -49,6 +50,11 @@ type Option func(*Server)
 func WithAuthorizer(verify func(authorization string) (map[string]string, error)) Option {
 	return func(s *Server) { s.authorize = verify }
 }
+
+// WithCORS makes the Server answer CORS as the template's HttpApi
+// CorsConfiguration says (Template.CORS), for the origins given to New.
+// Without it, an allowed origin gets no methods, headers or exposed headers.
+func WithCORS(c template.CORS) Option { return func(s *Server) { s.cors = c } }
 
 type route struct {
 	template.Route
@@ -144,11 +150,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) int {
 	if origin := r.Header.Get("Origin"); origin != "" && s.origins[origin] {
 		w.Header().Set("Access-Control-Allow-Origin", origin)
 		w.Header().Set("Vary", "Origin")
-		w.Header().Set("Access-Control-Expose-Headers", "ETag, Location, X-Voter-Token")
+		w.Header().Set("Access-Control-Expose-Headers", strings.Join(s.cors.ExposeHeaders, ", "))
 		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-			w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
-			w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Voter-Token")
-			w.Header().Set("Access-Control-Max-Age", "600")
+			w.Header().Set("Access-Control-Allow-Methods", strings.Join(s.cors.AllowMethods, ", "))
+			w.Header().Set("Access-Control-Allow-Headers", strings.Join(s.cors.AllowHeaders, ", "))
+			w.Header().Set("Access-Control-Max-Age", strconv.Itoa(s.cors.MaxAge))
 			w.WriteHeader(http.StatusNoContent)
 			return http.StatusNoContent
 		}

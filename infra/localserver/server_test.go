@@ -81,8 +81,13 @@ func mustServerTable(t testing.TB) (*httptest.Server, string) {
 	if _, err := demo.Load(context.Background(), store, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := localserver.New(mustTemplate(t).Routes(), localserver.Functions(store, time.Now, apigw.DefaultBudget),
-		[]string{"http://localhost:5173"}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	tmpl := mustTemplate(t)
+	cors, err := tmpl.CORS()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := localserver.New(tmpl.Routes(), localserver.Functions(store, time.Now, apigw.DefaultBudget),
+		[]string{"http://localhost:5173"}, slog.New(slog.NewTextHandler(io.Discard, nil)), localserver.WithCORS(cors))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,6 +153,17 @@ func TestCORSPreflight(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != "http://localhost:5173" {
 		t.Errorf("preflight = %d %v; want 204 allowing the origin", resp.StatusCode, resp.Header)
+	}
+	// The answers are the template's CorsConfiguration, as API Gateway's.
+	for h, want := range map[string]string{
+		"Access-Control-Allow-Methods":  "GET, POST, PUT, DELETE, OPTIONS",
+		"Access-Control-Allow-Headers":  "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Voter-Token",
+		"Access-Control-Expose-Headers": "ETag, Location, X-Voter-Token, Retry-After, Idempotent-Replayed",
+		"Access-Control-Max-Age":        "600",
+	} {
+		if got := resp.Header.Get(h); got != want {
+			t.Errorf("%s = %q; want %q", h, got, want)
+		}
 	}
 	req.Header.Set("Origin", "https://evil.example")
 	resp, err = http.DefaultClient.Do(req)

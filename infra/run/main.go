@@ -109,8 +109,12 @@ func run() error {
 	}
 	log.Info("demo content", "loaded now", loaded, "already there", !loaded)
 
+	cors, err := tmpl.CORS()
+	if err != nil {
+		return err
+	}
 	srv, err := localserver.New(tmpl.Routes(), localserver.Functions(store, time.Now, apigw.DefaultBudget), strings.Split(*origins, ","), log,
-		localserver.WithAuthorizer(issuer.Verify))
+		localserver.WithAuthorizer(issuer.Verify), localserver.WithCORS(cors))
 	if err != nil {
 		return err
 	}
