@@ -74,3 +74,34 @@ func TestPlainWriteConflicts(t *testing.T) {
 		})
 	}
 }
+
+// TestTransactionConflicts: a save's transaction cancelled for a
+// TransactionConflict wrote nothing, so it is tried again; a lasting
+// conflict is unavailable (503 with Retry-After), with nothing written.
+func TestTransactionConflicts(t *testing.T) {
+	ctx := context.Background()
+	h, f := faultyHarness(t)
+	h.mustCreate(t, article("a1", time.Hour))
+	save := func() error {
+		a, err := h.store.ArticleByID(ctx, "a1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := a.EditOf()
+		e.Title += "!"
+		b, _ := a.Apply(e, "ed", now)
+		return h.store.SaveArticle(ctx, portal.ArticleChange{Before: a, After: b, Action: "update", Actor: "ed", Now: now})
+	}
+	f.Set(dynamotest.On("TransactWriteItems", "", dynamotest.Conflict, 2))
+	if err := save(); err != nil || f.Hits() != 2 {
+		t.Errorf("save with two conflicts: %v (%d injected); want success on the third try", err, f.Hits())
+	}
+	f.Set(dynamotest.On("TransactWriteItems", "", dynamotest.Conflict, 100))
+	if err := save(); portal.ErrorCode(err) != portal.EUNAVAILABLE {
+		t.Errorf("save with lasting conflicts: %v; want unavailable", err)
+	}
+	f.Set(nil)
+	if a, err := h.store.ArticleByID(ctx, "a1"); err != nil || a.Version != 2 {
+		t.Errorf("article after one save and one refused = version %d, %v; want 2", a.Version, err)
+	}
+}

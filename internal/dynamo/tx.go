@@ -100,36 +100,66 @@ func (t *tx) check(pk, sk, cond string, values map[string]types.AttributeValue, 
 	t.onFail = append(t.onFail, onFail)
 }
 
+// txAttempts bounds the tries of a transaction that DynamoDB cancels for a
+// TransactionConflict (another transaction, or a plain write, on one of its
+// items at the same moment). A cancelled transaction wrote nothing, so
+// trying it again is safe; after the last try the change is answered
+// unavailable (503 with Retry-After). Votes, the hot path, have their own
+// budget (VoteAttempts).
+const txAttempts = 3
+
 // run executes the transaction. A cancellation caused by a failed condition
 // returns the onFail error of the first item whose condition failed (a
 // version condition, EPRECONDITION, on an item that is not there is
-// ENOTFOUND); a TransactionConflict is ECONFLICT.
+// ENOTFOUND), or what explain says; a TransactionConflict is tried again
+// with backoff, up to txAttempts, then EUNAVAILABLE.
 func (t *tx) run(ctx context.Context, db API, op string) error {
 	if len(t.writes) > maxTxItems {
 		return &portal.Error{Code: portal.ETOOLARGE, Op: op, Message: "The change touches too many items."}
 	}
-	_, err := db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.writes})
-	var canceled *types.TransactionCanceledException
-	if errors.As(err, &canceled) {
-		for i, r := range canceled.CancellationReasons {
-			switch aws.ToString(r.Code) {
-			case "ConditionalCheckFailed":
-				if f := t.explain[i]; f != nil {
-					return withOp(f(r.Item), op, err)
-				}
-				if i < len(t.onFail) && portal.ErrorCode(t.onFail[i]) == portal.EPRECONDITION && r.Item == nil {
-					// A version condition on an item that is not there.
-					return &portal.Error{Code: portal.ENOTFOUND, Op: op, Message: "Not found.", Err: err}
-				}
-				if i < len(t.onFail) && t.onFail[i] != nil {
-					return withOp(t.onFail[i], op, err)
-				}
-			case "TransactionConflict":
-				return &portal.Error{Code: portal.ECONFLICT, Op: op, Message: "Another change to the same item is in progress; retry.", Err: err}
-			}
+	for attempt := 1; ; attempt++ {
+		conflict, err := t.runOnce(ctx, db, op)
+		if !conflict {
+			return err
+		}
+		if attempt == txAttempts {
+			return &portal.Error{Code: portal.EUNAVAILABLE, Op: op, Message: "Another change to the same item is in progress; retry shortly.", Err: err}
+		}
+		if serr := sleep(ctx, backoff(attempt)); serr != nil {
+			return translate(op, serr)
 		}
 	}
-	return translate(op, err)
+}
+
+// runOnce sends the transaction once and reports whether it was cancelled
+// for a TransactionConflict.
+func (t *tx) runOnce(ctx context.Context, db API, op string) (conflict bool, err error) {
+	_, err = db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: t.writes})
+	var canceled *types.TransactionCanceledException
+	if !errors.As(err, &canceled) {
+		return false, translate(op, err)
+	}
+	for i, r := range canceled.CancellationReasons {
+		switch aws.ToString(r.Code) {
+		case "ConditionalCheckFailed":
+			if f := t.explain[i]; f != nil {
+				return false, withOp(f(r.Item), op, err)
+			}
+			if i < len(t.onFail) && portal.ErrorCode(t.onFail[i]) == portal.EPRECONDITION && r.Item == nil {
+				// A version condition on an item that is not there.
+				return false, &portal.Error{Code: portal.ENOTFOUND, Op: op, Message: "Not found.", Err: err}
+			}
+			if i < len(t.onFail) && t.onFail[i] != nil {
+				return false, withOp(t.onFail[i], op, err)
+			}
+		case "TransactionConflict":
+			conflict = true
+		}
+	}
+	if conflict {
+		return true, err
+	}
+	return false, translate(op, err)
 }
 
 // withOp returns a copy of e (a *portal.Error) naming op, caused by err.

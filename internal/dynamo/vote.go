@@ -248,16 +248,18 @@ func (s *Store) addMissingShards(ctx context.Context, p *portal.Poll) error {
 			OpensAt: formatTimePtr(p.OpensAt), ClosesAt: formatTimePtr(p.ClosesAt),
 		}
 		// Absent only: a shard another request created meanwhile keeps its counts.
-		if err := t.put(it, "attribute_not_exists(PK)", nil, nil, nil); err != nil {
+		if err := t.put(it, "attribute_not_exists(PK)", nil, nil, errShardsExist); err != nil {
 			return err
 		}
 	}
 	err := t.run(ctx, s.db, "dynamo.Vote")
-	if err != nil && portal.ErrorCode(err) == portal.ECONFLICT {
+	if err != nil && portal.ErrorMessage(err) == errShardsExist.Message {
 		return nil // some shard exists: another request repaired the poll first
 	}
 	return err
 }
+
+var errShardsExist = &portal.Error{Code: portal.ECONFLICT, Message: "The poll's tally shards exist."}
 
 // AddressKey returns poll id's address-hash key, creating it with a
 // conditional put when the poll has none yet. The key is deleted when the
