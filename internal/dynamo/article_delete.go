@@ -35,7 +35,8 @@ type deletingItem struct {
 // go with their TTL (they cannot be listed by article).
 //
 // Errors: EPRECONDITION when the article changed since a.Version; ENOTFOUND
-// when it is gone; EUNAVAILABLE when the table is throttling or unreachable,
+// when it is gone and no deletion of it is pending (a pending one is
+// finished, and the delete is done); EUNAVAILABLE when the table is throttling or unreachable,
 // and when the sweep could not finish: the article is gone for readers and
 // editors, and FinishDeleteArticle (a repeated DELETE) completes it.
 func (s *Store) DeleteArticle(ctx context.Context, a *portal.Article, actor string, now time.Time) error {
@@ -63,6 +64,15 @@ func (s *Store) DeleteArticle(ctx context.Context, a *portal.Article, actor stri
 		return translate(op, err)
 	}
 	if err := t.run(ctx, s.db, op); err != nil {
+		if portal.ErrorCode(err) == portal.ENOTFOUND {
+			// Gone already: when by a deletion still pending — this very
+			// transaction, run again after its response was lost
+			// (TestFaultTable), or another DELETE's whose sweep stopped —
+			// finish it, rather than answer 404 and leave the revisions.
+			if ferr := s.FinishDeleteArticle(ctx, a.ID); portal.ErrorCode(ferr) != portal.ENOTFOUND {
+				return ferr
+			}
+		}
 		return err
 	}
 	return s.FinishDeleteArticle(ctx, a.ID)
