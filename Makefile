@@ -26,7 +26,7 @@ FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS := $(shell grep -r --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' internal infra functions \
 	| sed -E 's|^(.*)/[^/]*:func (Fuzz.*)$$|\1:\2|' | sort)
 
-.PHONY: help build run token test lint fuzz fuzz-short bench tools clean
+.PHONY: help build run token test lint fuzz fuzz-short bench load tools clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -72,6 +72,17 @@ fuzz-short: ## run every fuzz target for FUZZTIME_SHORT (default 2s); part of ma
 
 bench: tools ## benchmarks: round trips, local throughput vs raw SDK GetItem
 	$(GO) test -count=1 -run '^$$' -bench . -benchtime 3s ./...
+
+# `make load`: readers, beacons, voters and an editor against the whole API on
+# loopback (in-memory DynamoDB Local) for LOAD_TIME; LOAD_FAULTS fails that
+# share of DynamoDB requests (throttling, 500s, conflicts). Not part of
+# `make test`: it measures, and takes a minute.
+LOAD_TIME    ?= 45s
+LOAD_FAULTS  ?= 0
+LOAD_WORKERS ?= 16
+
+load: ## mixed load for LOAD_TIME (45s), LOAD_WORKERS (16), LOAD_FAULTS (0-0.5): req/s, p50/p99 per route, exact-count checks
+	$(GO) run ./infra/load -time $(LOAD_TIME) -faults $(LOAD_FAULTS) -c $(LOAD_WORKERS)
 
 tools: $(RIE) $(STATICCHECK) ## install the pinned test tools into ./bin
 
