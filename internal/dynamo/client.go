@@ -25,12 +25,15 @@ type Timeouts struct {
 // reader one budget and a 503, not 10–30 s and API Gateway's bare 503.
 var AWSTimeouts = Timeouts{Connect: time.Second, Response: 1500 * time.Millisecond}
 
-// Retries: the SDK's defaults for DynamoDB (4 attempts, 25 ms base backoff)
-// plus TransactionConflictException, which AWS raises when a plain write
-// touches an item inside a pending transaction. Such a write was not
+// Retries: the SDK's defaults for DynamoDB (4 attempts; 25 ms base backoff
+// for errors other than throttling, whose backoff the SDK starts at 1 s,
+// jittered) plus TransactionConflictException, which AWS raises when a plain
+// write touches an item inside a pending transaction. Such a write was not
 // applied, so sending it again is safe whatever it does (even an ADD). A
 // cancelled transaction (TransactionCanceledException) is not retried here:
-// the store reads its reasons and decides.
+// the store reads its reasons and decides. The SDK's retry quota (a token
+// bucket per client) stops retrying during a long brownout; the request's
+// budget bounds the rest.
 const (
 	maxAttempts = 4
 	baseDelay   = 25 * time.Millisecond
