@@ -29,16 +29,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"eportal/infra/ddblocal"
-	"eportal/infra/demo"
 	"eportal/infra/loadgen"
 	"eportal/infra/localauth"
 	"eportal/infra/localserver"
-	"eportal/infra/tables"
-	"eportal/infra/template"
+	"eportal/infra/localstack"
 	"eportal/internal/apigw"
-	"eportal/internal/cursor"
-	"eportal/internal/dynamo"
 
 	// A test kit, imported here on purpose: this command is a test harness
 	// run by hand, not production code, and its faults are the ones the
@@ -74,52 +69,22 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	tmplPath, err := template.Find()
-	if err != nil {
-		return err
-	}
-	tmpl, err := template.Load(tmplPath)
-	if err != nil {
-		return err
-	}
-	dir, err := ddblocal.Ensure(ctx, ddblocal.CacheDir(), os.Stderr)
-	if err != nil {
-		return err
-	}
-	inst, err := ddblocal.Start(ctx, ddblocal.Options{Dir: dir}) // in memory
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err := inst.Stop(); err != nil {
-			fmt.Fprintln(os.Stderr, "load:", err)
-		}
-	}()
-
 	var faults *dynamotest.Faults
 	var clientOpts []func(*dynamodb.Options)
 	if *rate > 0 {
 		faults = dynamotest.NewFaults()
 		clientOpts = append(clientOpts, faults.Option())
 	}
-	db, err := ddblocal.NewClient(ctx, inst.Endpoint, clientOpts...)
+	stack, err := localstack.Start(ctx, localstack.Options{Table: "eportal-load", Client: clientOpts, Progress: os.Stderr}) // in memory
 	if err != nil {
 		return err
 	}
-	const table = "eportal-load"
-	if _, err := tables.Create(ctx, db, table); err != nil {
-		return err
-	}
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret)
-	codec, err := cursor.New(secret)
-	if err != nil {
-		return err
-	}
-	store := dynamo.New(db, table, codec)
-	if _, err := demo.Load(ctx, store, time.Now()); err != nil {
-		return fmt.Errorf("load demo content: %w", err)
-	}
+	defer func() {
+		if err := stack.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, "load:", err)
+		}
+	}()
+	tmpl, store, inst := stack.Template, stack.Store, stack.Instance
 
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {

@@ -8,7 +8,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -20,15 +19,10 @@ import (
 	"syscall"
 	"time"
 
-	"eportal/infra/ddblocal"
-	"eportal/infra/demo"
 	"eportal/infra/localauth"
 	"eportal/infra/localserver"
-	"eportal/infra/tables"
-	"eportal/infra/template"
+	"eportal/infra/localstack"
 	"eportal/internal/apigw"
-	"eportal/internal/cursor"
-	"eportal/internal/dynamo"
 )
 
 func main() {
@@ -50,64 +44,31 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	tmplPath, err := template.Find()
-	if err != nil {
-		return err
-	}
-	tmpl, err := template.Load(tmplPath)
-	if err != nil {
-		return err
-	}
-	// The JWT authorizer's stand-in: `make token` signs with the same key.
-	issuer, err := localauth.LoadOrCreate(filepath.Join(filepath.Dir(tmplPath), localauth.KeyFile))
-	if err != nil {
-		return err
-	}
-
-	dir, err := ddblocal.Ensure(ctx, ddblocal.CacheDir(), os.Stderr)
-	if err != nil {
-		return err
-	}
 	data, err := filepath.Abs(*dataDir)
 	if err != nil {
 		return err
 	}
 	log.Info("starting DynamoDB Local", "port", *ddbPort, "data", data)
-	inst, err := ddblocal.Start(ctx, ddblocal.Options{Dir: dir, Port: *ddbPort, DBPath: data})
+	stack, err := localstack.Start(ctx, localstack.Options{Port: *ddbPort, DataDir: data, Table: *table, Progress: os.Stderr})
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if err := inst.Stop(); err != nil {
+		if err := stack.Stop(); err != nil {
 			log.Error("stop DynamoDB Local", "err", err)
 		} else {
 			log.Info("DynamoDB Local stopped")
 		}
 	}()
+	log.Info("table ready", "table", *table, "created", stack.TableCreated)
+	log.Info("demo content", "loaded now", stack.DemoLoaded, "already there", !stack.DemoLoaded)
+	tmpl, store := stack.Template, stack.Store
 
-	db, err := ddblocal.NewClient(ctx, inst.Endpoint)
+	// The JWT authorizer's stand-in: `make token` signs with the same key.
+	issuer, err := localauth.LoadOrCreate(filepath.Join(filepath.Dir(tmpl.Path), localauth.KeyFile))
 	if err != nil {
 		return err
 	}
-	created, err := tables.Create(ctx, db, *table)
-	if err != nil {
-		return err
-	}
-	log.Info("table ready", "table", *table, "created", created)
-
-	// A fresh cursor secret each start: cursors are short-lived by design.
-	secret := make([]byte, 32)
-	_, _ = rand.Read(secret)
-	codec, err := cursor.New(secret)
-	if err != nil {
-		return err
-	}
-	store := dynamo.New(db, *table, codec)
-	loaded, err := demo.Load(ctx, store, time.Now())
-	if err != nil {
-		return fmt.Errorf("load demo content: %w", err)
-	}
-	log.Info("demo content", "loaded now", loaded, "already there", !loaded)
 
 	cors, err := tmpl.CORS()
 	if err != nil {
