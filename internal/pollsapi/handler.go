@@ -64,6 +64,7 @@ func New(store Store, tokens *voter.Signer, opts ...Option) *Handler {
 		"GET /polls":             h.listPolls,
 		"GET /polls/{id}":        h.getPoll,
 		"POST /polls/{id}/votes": h.vote,
+		"POST /binh-chon/{id}":   h.voteForm,
 	}
 	return h
 }

@@ -8,7 +8,6 @@ import (
 
 	"eportal/internal/apigw"
 	"eportal/internal/portal"
-	"eportal/internal/slug"
 	"eportal/internal/voter"
 )
 
@@ -82,9 +81,9 @@ func (h *Handler) listPolls(ctx context.Context, req apigw.Request) apigw.Respon
 // voted and what; that answer is private. A token that does not verify is
 // ignored here (the poll still renders) and refused on a vote.
 func (h *Handler) getPoll(ctx context.Context, req apigw.Request) apigw.Response {
-	id := req.PathParameters["id"]
-	if !slug.Valid(id) {
-		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "Poll not found."), notFoundCache)
+	id, err := pollID(req)
+	if err != nil {
+		return h.fail(ctx, err, notFoundCache)
 	}
 	now := h.now()
 	var tokenHash voter.ID
@@ -112,7 +111,8 @@ func (h *Handler) getPoll(ctx context.Context, req apigw.Request) apigw.Response
 }
 
 // token returns the request's voter token: the X-Voter-Token header (apps,
-// and web pages on another site than the API), else the eportal_voter cookie.
+// and web pages on another site than the API), else the eportal_voter cookie
+// (web pages on the API's site, the reader site's poll form).
 func token(req apigw.Request) string {
 	if t := strings.TrimSpace(apigw.Header(req, voter.Header)); t != "" {
 		return t

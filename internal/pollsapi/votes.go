@@ -3,7 +3,7 @@ package pollsapi
 import (
 	"context"
 	"net/http"
-	"strconv"
+	"time"
 
 	"eportal/internal/apigw"
 	"eportal/internal/portal"
@@ -44,62 +44,117 @@ type refusalJSON struct {
 // already_voted, with the poll and the voter's choices, for a token (or, per
 // the poll's policy, a device and address) that voted before; 429 when the
 // address reached the poll's cap; 503 with Retry-After when DynamoDB is
-// busy. Only a 200 changes anything.
+// busy. Only a 200 changes anything. The vote itself is castVote, shared
+// with the reader site's form (voteForm).
 func (h *Handler) vote(ctx context.Context, req apigw.Request) apigw.Response {
-	now := h.now()
-	id := req.PathParameters["id"]
-	if !slug.Valid(id) {
-		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "Poll not found."), apigw.NoStore)
+	id, err := pollID(req)
+	if err != nil {
+		return h.fail(ctx, err, apigw.NoStore)
 	}
 	var in voteInput
 	if err := apigw.DecodeJSON(req, &in); err != nil {
 		return h.fail(ctx, err, apigw.NoStore)
 	}
-	var (
-		tokenHash voter.ID
-		issued    string
-	)
-	if tok := token(req); tok != "" {
-		var err error
-		if tokenHash, err = h.tokens.Verify(tok, now); err != nil {
-			return h.fail(ctx, err, apigw.NoStore)
+	c := h.castVote(ctx, req, id, in.Choices, false)
+	var resp apigw.Response
+	switch portal.ErrorCode(c.err) {
+	case "":
+		out := voteJSON{Poll: view(c.snap.Poll, c.now, &c.snap.Tally, true, true, in.Choices), VoterToken: c.issued}
+		resp = apigw.JSON(http.StatusOK, out, apigw.NoStore)
+	case portal.EALREADYVOTED:
+		snap := c.snap
+		if snap.Receipt == nil {
+			// The store refused the vote: this voter's other request won
+			// the race, or the address voted. Show the poll as it is now.
+			if again, err := h.store.Poll(ctx, id, string(c.tokenHash)); err == nil {
+				snap = again
+			}
 		}
-	} else {
-		issued, tokenHash = h.tokens.Issue(now)
+		resp = h.alreadyVoted(ctx, snap, c.err)
+	default:
+		resp = h.fail(ctx, c.err, apigw.NoStore)
 	}
-	withToken := func(resp apigw.Response) apigw.Response {
-		if issued != "" {
-			resp.Headers[voter.Header] = issued
-			resp.Cookies = append(resp.Cookies, voter.Cookie+"="+issued+"; Path=/polls; Max-Age="+
-				strconv.Itoa(int(voter.MaxAge.Seconds()))+"; HttpOnly; Secure; SameSite=Lax")
+	if c.issued != "" {
+		resp.Headers[voter.Header] = c.issued
+		resp.Cookies = append(resp.Cookies, voter.SetCookie(c.issued))
+	}
+	return resp
+}
+
+// cast is what castVote did with one vote.
+type cast struct {
+	now time.Time
+	// issued is the token this request was issued ("" when it brought a
+	// valid one), tokenHash the voter's identity either way. The caller
+	// hands issued to the client whatever err is: a client that retries a
+	// 503 with it cannot be counted twice.
+	issued    string
+	tokenHash voter.ID
+	// snap is the poll as read before the vote, its tally including this
+	// vote when it counted; nil when err came before the read.
+	snap *portal.PollSnapshot
+	// err is nil when the vote counted; else why not: EINVALID (bad
+	// choices; or the token, unless lenient), ENOTFOUND, EPOLLCLOSED,
+	// EPOLLNOTOPEN, EALREADYVOTED (a receipt in snap, or a refusal by the
+	// store: a race with the same voter, or the address policy), ETOOMANY
+	// (the address cap), EUNAVAILABLE.
+	err error
+}
+
+// castVote counts choices as req's voter's vote in poll id, exactly once,
+// whichever route it came by. It reads the voter token from req (header or
+// cookie) and verifies it; a token that does not verify is the EINVALID
+// result, unless lenient, which drops it; a request without a (kept) token
+// is issued one. Then it reads the poll, checks that it is open (dropping
+// the address key of a poll past its closesAt) and the choices, refuses a
+// voter with a receipt, makes the poll's address key if it has none, and
+// hands the ballot — token hash, keyed hashes of the source address (and
+// User-Agent, under the ip and both policies) — to store.Vote, whose one
+// transaction counts it or refuses it.
+func (h *Handler) castVote(ctx context.Context, req apigw.Request, id string, choices []string, lenient bool) cast {
+	c := cast{now: h.now()}
+	if tok := token(req); tok != "" {
+		hash, err := h.tokens.Verify(tok, c.now)
+		if err != nil && !lenient {
+			c.err = err
+			return c
 		}
-		return resp
+		c.tokenHash = hash
+	}
+	if c.tokenHash == "" {
+		c.issued, c.tokenHash = h.tokens.Issue(c.now)
 	}
 
-	snap, err := h.store.Poll(ctx, id, string(tokenHash))
+	snap, err := h.store.Poll(ctx, id, string(c.tokenHash))
 	if err != nil {
-		return withToken(h.fail(ctx, err, apigw.NoStore))
+		c.err = err
+		return c
 	}
+	c.snap = snap
 	p := snap.Poll
-	if err := p.CheckOpen(now); err != nil {
-		if snap.AddressKey != nil && p.StateAt(now) == portal.PollClosed {
+	if err := p.CheckOpen(c.now); err != nil {
+		if snap.AddressKey != nil && p.StateAt(c.now) == portal.PollClosed {
 			// Past closesAt: the key must not outlive the poll.
 			if err := h.store.DropAddressKey(ctx, p.ID); err != nil {
 				h.log.WarnContext(ctx, "drop address key", "poll", p.ID, "err", err)
 			}
 		}
-		return withToken(h.fail(ctx, err, apigw.NoStore))
+		c.err = err
+		return c
 	}
-	if err := p.CheckChoices(in.Choices); err != nil {
-		return withToken(h.fail(ctx, err, apigw.NoStore))
+	if err := p.CheckChoices(choices); err != nil {
+		c.err = err
+		return c
 	}
 	if snap.Receipt != nil {
-		return withToken(h.alreadyVoted(ctx, snap, portal.Errorf(portal.EALREADYVOTED, "You have already voted in this poll.")))
+		c.err = portal.Errorf(portal.EALREADYVOTED, "You have already voted in this poll.")
+		return c
 	}
 	key := snap.AddressKey
 	if key == nil {
-		if key, err = h.store.AddressKey(ctx, p, voter.NewAddressKey(), now); err != nil {
-			return withToken(h.fail(ctx, err, apigw.NoStore))
+		if key, err = h.store.AddressKey(ctx, p, voter.NewAddressKey(), c.now); err != nil {
+			c.err = err
+			return c
 		}
 	}
 	ip, ua := req.RequestContext.HTTP.SourceIP, req.RequestContext.HTTP.UserAgent
@@ -107,27 +162,26 @@ func (h *Handler) vote(ctx context.Context, req apigw.Request) apigw.Response {
 		ua = apigw.Header(req, "User-Agent")
 	}
 	b := portal.Ballot{
-		Poll: p, Choices: in.Choices, TokenHash: string(tokenHash),
-		NetworkHash: voter.NetworkHash(key, ip), Now: now,
+		Poll: p, Choices: choices, TokenHash: string(c.tokenHash),
+		NetworkHash: voter.NetworkHash(key, ip), Now: c.now,
 	}
 	if p.Dedupe != portal.DedupeToken {
 		b.AddressHash = voter.AddressHash(key, ip, ua)
 	}
-	err = h.store.Vote(ctx, b)
-	switch portal.ErrorCode(err) {
-	case "":
-		snap.Tally.Add(in.Choices) // the results as of this vote
-		out := voteJSON{Poll: view(p, now, &snap.Tally, true, true, in.Choices), VoterToken: issued}
-		return withToken(apigw.JSON(http.StatusOK, out, apigw.NoStore))
-	case portal.EALREADYVOTED:
-		// Lost a race with this voter's other request, or the address
-		// voted: show the poll as it is now.
-		if again, rerr := h.store.Poll(ctx, id, string(tokenHash)); rerr == nil {
-			snap = again
-		}
-		return withToken(h.alreadyVoted(ctx, snap, err))
+	if c.err = h.store.Vote(ctx, b); c.err == nil {
+		snap.Tally.Add(choices) // the results as of this vote
 	}
-	return withToken(h.fail(ctx, err, apigw.NoStore))
+	return c
+}
+
+// pollID returns the request's poll id; one that cannot be a poll's is
+// ENOTFOUND without a read.
+func pollID(req apigw.Request) (string, error) {
+	id := req.PathParameters["id"]
+	if !slug.Valid(id) {
+		return "", portal.Errorf(portal.ENOTFOUND, "Poll not found.")
+	}
+	return id, nil
 }
 
 func (h *Handler) alreadyVoted(ctx context.Context, snap *portal.PollSnapshot, err error) apigw.Response {

@@ -18,6 +18,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,6 +35,17 @@ const (
 	Header = "X-Voter-Token"
 	Cookie = "eportal_voter"
 )
+
+// SetCookie returns the Set-Cookie value that keeps token in a browser: the
+// cookie Cookie for the whole site (Path=/, so the reader site's poll pages
+// under /binh-chon see it as well as the API's /polls routes), for the
+// token's MaxAge, out of scripts' reach (HttpOnly), over HTTPS only, and not
+// sent on cross-site subrequests or POSTs (SameSite=Lax). Every response that
+// issues a token sets the cookie with it.
+func SetCookie(token string) string {
+	return Cookie + "=" + token + "; Path=/; Max-Age=" + strconv.Itoa(int(MaxAge.Seconds())) +
+		"; HttpOnly; Secure; SameSite=Lax"
+}
 
 const (
 	idLen     = 16

@@ -1,6 +1,7 @@
 package voter_test
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +88,22 @@ func TestVerifyRefuses(t *testing.T) {
 func sibling(c byte) byte {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	return alphabet[strings.IndexByte(alphabet, c)^1]
+}
+
+// TestSetCookie: the cookie a browser keeps the token in reaches every path
+// of the site (the API's /polls and the reader site's /binh-chon pages),
+// lives as long as the token, and is HttpOnly, Secure and SameSite=Lax.
+func TestSetCookie(t *testing.T) {
+	tok, _ := mustSigner(t, "a deployment secret of 32 bytes!").Issue(now)
+	line := voter.SetCookie(tok)
+	c, err := http.ParseSetCookie(line)
+	if err != nil {
+		t.Fatalf("ParseSetCookie(%q): %v", line, err)
+	}
+	if c.Name != voter.Cookie || c.Value != tok || c.Path != "/" || c.MaxAge != int(voter.MaxAge.Seconds()) ||
+		!c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Domain != "" || !c.Expires.IsZero() {
+		t.Errorf("SetCookie = %q; parsed %+v", line, c)
+	}
 }
 
 func TestNewSignerShortSecret(t *testing.T) {
