@@ -6,6 +6,7 @@ package dynamo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -55,13 +56,38 @@ func (s *Store) ArticleBySlug(ctx context.Context, slug string, now time.Time) (
 // ListArticles returns one page of the visible articles, newest first, in one
 // Query on GSI1. Entries scheduled after q.Now are cut off by the key
 // condition; expired ones by a filter, so a page may hold fewer than q.Limit
-// articles and still have a NextCursor. The cursor is bound to q.Category.
+// articles and still have a NextCursor (or, paging back, a PrevCursor).
 //
-// Errors: EINVALID for a forged, altered or foreign cursor; EUNAVAILABLE when
-// the table is throttling or unreachable.
+// q.Cursor pages on to older articles, q.Before back to newer ones: the
+// same query run ascending from the cursor, its items turned round. A page
+// reached by a cursor has a cursor back the way it came (anchored at its
+// item nearest that cursor) and one onward unless the list ends there; the
+// first page has no PrevCursor. An empty page has both cursors when the
+// query stopped before the end of the list, else none.
+//
+// Paging back, the boundaries follow from the cursor, so a page may hold
+// fewer articles than the forward page of the same articles did, and above
+// the first page even none: when the page back before it stopped exactly at
+// the top, it still had a PrevCursor. The list's first page is the one to
+// show then. No walk either way shows an article twice or skips one.
+//
+// Cursors are bound to q.Category and to their direction: a NextCursor is
+// refused as q.Before and a PrevCursor as q.Cursor (see backScope).
+//
+// Errors: EINVALID for a bad limit, for both q.Cursor and q.Before, or for a
+// forged, altered, foreign or wrong-way cursor; EUNAVAILABLE when the table
+// is throttling or unreachable.
 func (s *Store) ListArticles(ctx context.Context, q portal.ArticleQuery) (portal.ArticlePage, error) {
 	const op = "dynamo.ListArticles"
-	scope := listScope(q.Category)
+	if q.Cursor != "" && q.Before != "" {
+		return portal.ArticlePage{}, translate(op, portal.Errorf(portal.EINVALID, "Give a cursor or a before cursor, not both."))
+	}
+	newer := q.Before != ""
+	fwd, back := listScope(q.Category), backScope(q.Category)
+	scope, otherScope, cur := fwd, back, q.Cursor
+	if newer {
+		scope, otherScope, cur = back, fwd, q.Before
+	}
 	in := &dynamodb.QueryInput{
 		IndexName:              aws.String(indexGSI1),
 		KeyConditionExpression: aws.String("GSI1PK = :scope AND GSI1SK <= :upper"),
@@ -70,23 +96,27 @@ func (s *Store) ListArticles(ctx context.Context, q portal.ArticleQuery) (portal
 			"#status": "status",
 		},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":scope":     sv(scope),
+			":scope":     sv(fwd),
 			":upper":     sv(listUpperBound(q.Now)),
 			":now":       sv(formatTime(q.Now)),
 			":published": sv(string(portal.StatusPublished)),
 			":scheduled": sv(string(portal.StatusScheduled)),
 		},
-		ScanIndexForward: aws.Bool(false),
+		ScanIndexForward: aws.Bool(newer), // newest first, unless paging back
 	}
-	items, next, err := s.page(ctx, in, scope, q.Limit, q.Cursor, gsi1Key)
+	p, err := s.pageWays(ctx, in, scope, otherScope, q.Limit, cur, gsi1Key)
 	if err != nil {
 		return portal.ArticlePage{}, translate(op, err)
 	}
-	all, err := articles(items)
+	all, err := articles(p.items)
 	if err != nil {
 		return portal.ArticlePage{}, translate(op, err)
 	}
-	page := portal.ArticlePage{Items: make([]portal.Article, 0, len(all)), NextCursor: next}
+	page := portal.ArticlePage{Items: make([]portal.Article, 0, len(all)), NextCursor: p.onward, PrevCursor: p.back}
+	if newer {
+		slices.Reverse(all)
+		page.NextCursor, page.PrevCursor = p.back, p.onward
+	}
 	for _, a := range all {
 		if a.VisibleAt(q.Now) { // the filter's twin, in case the two ever disagree
 			page.Items = append(page.Items, a)
@@ -94,6 +124,12 @@ func (s *Store) ListArticles(ctx context.Context, q portal.ArticleQuery) (portal
 	}
 	return page, nil
 }
+
+// backScope is the cursor scope of paging list category back (q.Before).
+// The direction is in the signed payload, not in anything a client can
+// change; as a prefix it cannot be another list's scope, which all begin
+// with "LIST#", whatever the category id.
+func backScope(category string) string { return "<" + listScope(category) }
 
 // ArticleByID returns an article's working copy, read consistently (an
 // editor sees their own last save).

@@ -21,16 +21,46 @@ import (
 // knows whether another follows. keyAttrs are the attributes of the query's
 // key (the table's, plus the index's for an index query).
 func (s *Store) page(ctx context.Context, in *dynamodb.QueryInput, scope string, limit int, cur string, keyAttrs []string) ([]map[string]types.AttributeValue, string, error) {
+	p, err := s.pageWays(ctx, in, scope, "", limit, cur, keyAttrs)
+	return p.items, p.onward, err
+}
+
+// pageOut is one page of a query, its items in the query's order.
+type pageOut struct {
+	items []map[string]types.AttributeValue
+	// onward resumes the query, in its direction, after the page: empty when
+	// nothing follows.
+	onward string
+	// back resumes the other way, before the page: what a query run in the
+	// opposite direction takes as its cursor. Empty on a page that did not
+	// start at a cursor (nothing is on its other side) or when no scope for
+	// it was given.
+	back string
+}
+
+// pageWays is page for a list that is paged both ways: in is the query of
+// one direction (its ScanIndexForward), scope the scope of cur and of the
+// onward cursor, backScope that of the cursor back ("" for none: page).
+//
+// A cursor is an exclusive start key, so both are positions between rows:
+// onward is the last item of a full page (limit+1 rows came back) or the
+// LastEvaluatedKey of a page the filter shortened (Limit counts rows before
+// the filter, so more may follow); back is the page's first item, or, on an
+// empty page, its LastEvaluatedKey (every row between the cursor and that
+// key is filtered out, so the row at cur itself is the first one the other
+// direction finds again). An empty page without one has no back cursor:
+// nothing it could name would bring back the row at cur.
+func (s *Store) pageWays(ctx context.Context, in *dynamodb.QueryInput, scope, backScope string, limit int, cur string, keyAttrs []string) (pageOut, error) {
 	if limit < 1 || limit > portal.MaxLimit {
-		return nil, "", portal.Errorf(portal.EINVALID, "limit must be between 1 and %d.", portal.MaxLimit)
+		return pageOut{}, portal.Errorf(portal.EINVALID, "limit must be between 1 and %d.", portal.MaxLimit)
 	}
 	if cur != "" {
 		k, err := s.cursors.Decode(scope, cur)
 		if errors.Is(err, cursor.ErrInvalid) {
-			return nil, "", portal.Errorf(portal.EINVALID, "The cursor is invalid or belongs to another list.")
+			return pageOut{}, portal.Errorf(portal.EINVALID, "The cursor is invalid or belongs to another list.")
 		}
 		if err != nil {
-			return nil, "", err
+			return pageOut{}, err
 		}
 		in.ExclusiveStartKey = stringKey(k)
 	}
@@ -38,27 +68,42 @@ func (s *Store) page(ctx context.Context, in *dynamodb.QueryInput, scope string,
 	in.Limit = aws.Int32(int32(limit + 1))
 	out, err := s.db.Query(ctx, in)
 	if err != nil {
-		return nil, "", err
+		return pageOut{}, err
 	}
-	items := out.Items
-	if len(items) > limit {
-		items = items[:limit]
-		k := map[string]string{}
-		for _, a := range keyAttrs {
-			if v, ok := items[limit-1][a].(*types.AttributeValueMemberS); ok {
-				k[a] = v.Value
-			}
-		}
-		return items, s.cursors.Encode(scope, k), nil
-	}
+	var last map[string]string
 	if out.LastEvaluatedKey != nil {
-		k, err := unstringKey(out.LastEvaluatedKey)
-		if err != nil {
-			return nil, "", err
+		if last, err = unstringKey(out.LastEvaluatedKey); err != nil {
+			return pageOut{}, err
 		}
-		return items, s.cursors.Encode(scope, k), nil
 	}
-	return items, "", nil
+	p := pageOut{items: out.Items}
+	switch {
+	case len(p.items) > limit:
+		p.items = p.items[:limit]
+		p.onward = s.cursors.Encode(scope, itemKey(p.items[limit-1], keyAttrs))
+	case last != nil:
+		p.onward = s.cursors.Encode(scope, last)
+	}
+	if cur != "" && backScope != "" {
+		switch {
+		case len(p.items) > 0:
+			p.back = s.cursors.Encode(backScope, itemKey(p.items[0], keyAttrs))
+		case last != nil:
+			p.back = s.cursors.Encode(backScope, last)
+		}
+	}
+	return p, nil
+}
+
+// itemKey is the key of item: its attributes named by keyAttrs.
+func itemKey(item map[string]types.AttributeValue, keyAttrs []string) map[string]string {
+	k := make(map[string]string, len(keyAttrs))
+	for _, a := range keyAttrs {
+		if v, ok := item[a].(*types.AttributeValueMemberS); ok {
+			k[a] = v.Value
+		}
+	}
+	return k
 }
 
 // queryPartition reads a whole small partition into dst. It pages for
