@@ -26,7 +26,7 @@ FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS := $(shell grep -r --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' internal infra functions \
 	| sed -E 's|^(.*)/[^/]*:func (Fuzz.*)$$|\1:\2|' | sort)
 
-.PHONY: help build run token test lint fuzz fuzz-short bench load tools clean
+.PHONY: help build run token test lint fuzz fuzz-short bench load tools chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -84,7 +84,26 @@ LOAD_WORKERS ?= 16
 load: ## mixed load for LOAD_TIME (45s), LOAD_WORKERS (16), LOAD_FAULTS (0-0.5): req/s, p50/p99 per route, exact-count checks
 	$(GO) run ./infra/load -time $(LOAD_TIME) -faults $(LOAD_FAULTS) -c $(LOAD_WORKERS)
 
-tools: $(RIE) $(STATICCHECK) ## install the pinned test tools into ./bin
+tools: $(RIE) $(STATICCHECK) chromium ## install the pinned test tools into ./bin, and Chromium
+
+# The browser tests (infra/browser) drive Debian's chromium, the one browser
+# this machine's package mirror serves (a test tool's own browser download is
+# refused). Present: nothing runs, not even apt. Missing: CI runs as root, so
+# install it, refreshing the package lists first because a stale list names
+# .debs the mirror no longer has; anyone else gets one line saying what to
+# install. apt's progress is silenced, its errors are not, and it waits up to
+# five minutes for another apt to finish rather than fail on its lock.
+# $CHROMIUM, if set, names the executable instead, as for the tests.
+chromium:
+	@command -v "$${CHROMIUM:-chromium}" >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" != 0 ]; then \
+			echo "chromium is missing: install Debian's chromium package (sudo apt-get install chromium)" >&2; exit 1; \
+		fi; \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq -o DPkg::Lock::Timeout=300 >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			-o DPkg::Lock::Timeout=300 chromium >/dev/null; \
+	}
 
 $(RIE):
 	GOBIN=$(BIN) $(GO) install github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie@$(RIE_VERSION)
