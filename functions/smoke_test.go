@@ -49,6 +49,7 @@ var smoke = map[string]struct {
 	"admin": {"internal/adminapi/testdata/admin-event.json", 200, `"title":"Đẩy mạnh thực hiện`},
 	"views": {"internal/viewsapi/testdata/count-view.json", 200, `"views":133,"counted":true`},
 	"polls": {"internal/pollsapi/testdata/get-poll.json", 200, `"question":"Bạn đánh giá như thế nào về cổng thông tin này?"`},
+	"site":  {"internal/site/testdata/article-page.json", 200, `Ngày đăng: `},
 }
 
 func repoRoot(t *testing.T) string {

@@ -16,6 +16,7 @@ func TestLayering(t *testing.T) {
 		"eportal/internal/readapi":  {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
 		"eportal/internal/viewsapi": {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
 		"eportal/internal/pollsapi": {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
+		"eportal/internal/site":     {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
 		"eportal/internal/adminapi": {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
 		"eportal/internal/portal":   {"github.com/aws/"},
 	}

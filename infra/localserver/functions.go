@@ -9,6 +9,7 @@ import (
 	"eportal/internal/dynamo"
 	"eportal/internal/pollsapi"
 	"eportal/internal/readapi"
+	"eportal/internal/site"
 	"eportal/internal/viewsapi"
 	"eportal/internal/voter"
 )
@@ -36,5 +37,6 @@ func Functions(store *dynamo.Store, now func() time.Time, budget apigw.Budget) m
 		"AdminFunction": adminapi.New(store, adminapi.WithClock(now), adminapi.WithBudget(budget)),
 		"ViewsFunction": viewsapi.New(store, viewsapi.WithClock(now), viewsapi.WithBudget(budget)),
 		"PollsFunction": pollsapi.New(store, localVoters, pollsapi.WithClock(now), pollsapi.WithBudget(budget)),
+		"SiteFunction":  site.New(store, localVoters, site.DemoConfig(), site.WithClock(now), site.WithBudget(budget)),
 	}
 }

@@ -61,6 +61,10 @@ type route struct {
 	segments []string
 }
 
+// isDefault reports whether r is the $default route, which takes every
+// request no other route matches.
+func (r *route) isDefault() bool { return r.Path == template.DefaultRouteKey }
+
 // New returns a Server for routes, calling functions by logical id. It fails
 // when a route names a function that has no handler. CORS preflights are
 // answered for origins, as API Gateway does from the template.
@@ -108,8 +112,13 @@ func specificity(r route) string {
 
 func (s *Server) match(method, path string) (*route, map[string]string) {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
+	var fallback *route
 	for i := range s.routes {
 		r := &s.routes[i]
+		if r.isDefault() {
+			fallback = r
+			continue
+		}
 		if (r.Method != method && r.Method != anyMethod) || len(r.segments) != len(segs) {
 			continue
 		}
@@ -136,7 +145,7 @@ func (s *Server) match(method, path string) (*route, map[string]string) {
 			return r, params
 		}
 	}
-	return nil, nil
+	return fallback, nil
 }
 
 // ServeHTTP answers one request.
@@ -218,6 +227,9 @@ func (s *Server) event(r *http.Request, rt *route, params map[string]string, bod
 		headers[strings.ToLower(k)] = strings.Join(v, ",")
 	}
 	headers["host"] = r.Host
+	// API Gateway tells the function the scheme the client used; locally
+	// that is plain HTTP.
+	headers["x-forwarded-proto"] = "http"
 	query := map[string]string{}
 	for k, v := range r.URL.Query() {
 		query[k] = strings.Join(v, ",")

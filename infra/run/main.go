@@ -80,7 +80,7 @@ func run() error {
 		return err
 	}
 	return localserver.Serve(ctx, *addr, srv, func(a net.Addr) {
-		log.Info("eportal API ready on http://"+a.String(), "routes", len(tmpl.Routes()))
-		fmt.Fprintf(os.Stderr, "\n  eportal API ready on http://%s  (Ctrl-C stops it and DynamoDB Local)\n  try: curl http://%s/articles\n  admin routes: curl -H \"Authorization: Bearer $(make -s token ROLE=editor)\" http://%s/admin/...\n\n", a, a, a)
+		log.Info("eportal ready on http://"+a.String(), "routes", len(tmpl.Routes()))
+		fmt.Fprintf(os.Stderr, "\n  eportal ready (Ctrl-C stops it and DynamoDB Local)\n  reader site: http://%s/\n  JSON API:    curl http://%s/articles\n  admin API:   curl -H \"Authorization: Bearer $(make -s token ROLE=editor)\" http://%s/admin/...\n\n", a, a, a)
 	})
 }

@@ -121,10 +121,9 @@ func Cached(req Request, v any, cacheControl string) Response {
 	if resp.StatusCode != http.StatusOK {
 		return resp
 	}
-	sum := sha256.Sum256([]byte(resp.Body))
-	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+	etag := ETag([]byte(resp.Body))
 	resp.Headers["ETag"] = etag
-	if etagMatches(Header(req, "If-None-Match"), etag) {
+	if ETagMatches(Header(req, "If-None-Match"), etag) {
 		return Response{StatusCode: http.StatusNotModified, Headers: map[string]string{
 			"ETag":                   etag,
 			"Cache-Control":          cacheControl,
@@ -134,9 +133,16 @@ func Cached(req Request, v any, cacheControl string) Response {
 	return resp
 }
 
-// etagMatches applies If-None-Match's weak comparison (RFC 9110 §13.1.2):
+// ETag returns the strong entity tag of a response body: a hash of its
+// bytes, so equal bodies have equal tags on every instance.
+func ETag(body []byte) string {
+	sum := sha256.Sum256(body)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
+}
+
+// ETagMatches applies If-None-Match's weak comparison (RFC 9110 §13.1.2):
 // "*" or any listed tag equal to etag, ignoring a W/ prefix.
-func etagMatches(header, etag string) bool {
+func ETagMatches(header, etag string) bool {
 	if header == "" {
 		return false
 	}

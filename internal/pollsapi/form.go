@@ -77,15 +77,16 @@ const formChoice = "choice"
 // the reader cleared their cookies; the poll's address dedupe policy and
 // votesPerAddress cap still apply.
 //
-// Cross-site posts: the cookie is SameSite=Lax, so a form on another site
-// that posts here arrives without it and is counted as a new voter's vote
-// from the reader's browser and address, under the same address dedupe and
-// cap. Such a post also resets the reader's cookie to the new token (a
-// top-level navigation may set a Lax cookie), so "you voted" is no longer
-// shown for the reader's earlier votes. The JSON route is not exposed this
-// way: its Content-Type needs a CORS preflight, which only the configured
-// origins pass.
+// Cross-site posts are refused with 403 before anything is read or counted
+// (crossSite): otherwise any other site could make its visitors' browsers
+// vote — each a new voter from their own address, past the address dedupe
+// and cap — and reset their voter cookies. The JSON route is not exposed
+// this way: its Content-Type needs a CORS preflight, which only the
+// configured origins pass.
 func (h *Handler) voteForm(ctx context.Context, req apigw.Request) apigw.Response {
+	if crossSite(req) {
+		return h.formPage(ctx, portal.Errorf(portal.EFORBIDDEN, "Cross-site form posts are refused."))
+	}
 	id, err := pollID(req)
 	if err != nil {
 		return h.formPage(ctx, err)
@@ -183,6 +184,7 @@ func seeOther(location string) apigw.Response {
 // pageFallback.
 var pageMessages = map[int]string{
 	http.StatusBadRequest:            "Dữ liệu gửi lên không hợp lệ.",
+	http.StatusForbidden:             "Chỉ bình chọn được từ trang của cổng thông tin.",
 	http.StatusNotFound:              "Không tìm thấy cuộc thăm dò.",
 	http.StatusRequestEntityTooLarge: "Dữ liệu gửi lên quá lớn.",
 	http.StatusUnsupportedMediaType:  "Dữ liệu gửi lên không đúng định dạng biểu mẫu.",
@@ -220,4 +222,26 @@ func (h *Handler) formPage(ctx context.Context, err error) apigw.Response {
 		resp.Headers["Retry-After"] = "1"
 	}
 	return resp
+}
+
+// crossSite reports whether a form post comes from a page of another site,
+// as Go's http.CrossOriginProtection decides it: browsers send
+// Sec-Fetch-Site (cross-site, same-site, same-origin, none) on every
+// request; older ones only Origin, which must then name the request's own
+// host. A request with neither is not from a browser's form on another
+// site (curl, a server): it is let through, and the vote is deduped as any.
+func crossSite(req apigw.Request) bool {
+	switch apigw.Header(req, "Sec-Fetch-Site") {
+	case "same-origin", "none":
+		return false
+	case "":
+	default:
+		return true
+	}
+	origin := apigw.Header(req, "Origin")
+	if origin == "" {
+		return false
+	}
+	u, err := url.Parse(origin)
+	return err != nil || !strings.EqualFold(u.Host, apigw.Header(req, "Host"))
 }

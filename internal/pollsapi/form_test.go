@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -423,5 +424,53 @@ func TestFormErrors(t *testing.T) {
 	}
 	if got := pollsapi.FormPath("abc") + "?" + pollsapi.FormErrorParam + "=x"; got != "/binh-chon/abc?loi=x" {
 		t.Errorf("FormPath and FormErrorParam give %q", got)
+	}
+}
+
+// TestFormRefusesCrossSite: a form on another site that posts here (what a
+// vote-stuffing page would do from every visitor's browser) is refused
+// before anything is read or counted; the portal's own pages, and clients
+// that are not browsers, are not.
+func TestFormRefusesCrossSite(t *testing.T) {
+	tests := []struct {
+		name    string
+		headers map[string]string // set on the event (empty value: removed)
+		want    int
+	}{
+		{"cross-site fetch metadata", map[string]string{"sec-fetch-site": "cross-site"}, http.StatusForbidden},
+		{"sibling subdomain", map[string]string{"sec-fetch-site": "same-site"}, http.StatusForbidden},
+		{"old browser, foreign Origin", map[string]string{"sec-fetch-site": "", "origin": "https://evil.example"}, http.StatusForbidden},
+		{"old browser, opaque Origin", map[string]string{"sec-fetch-site": "", "origin": "null"}, http.StatusForbidden},
+		{"same origin", map[string]string{"sec-fetch-site": "same-origin"}, http.StatusSeeOther},
+		{"old browser, own Origin", map[string]string{"sec-fetch-site": "", "origin": "https://abc123xyz9.execute-api.ap-southeast-1.amazonaws.com"}, http.StatusSeeOther},
+		{"not a browser", map[string]string{"sec-fetch-site": "", "origin": ""}, http.StatusSeeOther},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mustEnv(t)
+			ev := formEvent(t, demoPoll, "choice=o1", "")
+			ev.Headers = maps.Clone(ev.Headers)
+			ev.Headers["host"] = "abc123xyz9.execute-api.ap-southeast-1.amazonaws.com"
+			for k, v := range tt.headers {
+				if v == "" {
+					delete(ev.Headers, k)
+				} else {
+					ev.Headers[k] = v
+				}
+			}
+			e.calls.Reset()
+			resp := e.post(t, ev)
+			if resp.StatusCode != tt.want {
+				t.Fatalf("= %d %s; want %d", resp.StatusCode, resp.Body, tt.want)
+			}
+			if tt.want == http.StatusForbidden {
+				if n := e.calls.Total(); n != 0 || len(resp.Cookies) != 0 {
+					t.Errorf("refused post made %d DynamoDB calls, set cookies %q; want none", n, resp.Cookies)
+				}
+				if got := e.state(t, demoPoll); got != "0 map[]" {
+					t.Errorf("tally after a refused post: %s", got)
+				}
+			}
+		})
 	}
 }

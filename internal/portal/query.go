@@ -12,14 +12,18 @@ const (
 type ArticleQuery struct {
 	Category string    // category id; empty for all articles
 	Limit    int       // 1..MaxLimit
-	Cursor   string    // from the previous page's NextCursor; empty for the first page
+	Cursor   string    // a page's NextCursor: the page of older articles after it; empty for the first page
+	Before   string    // a page's PrevCursor: the page of newer articles before it (at most one of Cursor, Before)
 	Now      time.Time // visibility is decided at this instant
 }
 
-// ArticlePage is one page of a list. NextCursor is empty on the last page.
+// ArticlePage is one page of a list. NextCursor is empty on the last page;
+// PrevCursor is empty on the first (newest) page, so a reader can page both
+// ways without keeping a trail of cursors (the reader site's "Trang trước").
 type ArticlePage struct {
 	Items      []Article
 	NextCursor string
+	PrevCursor string
 }
 
 // SlugTarget is what a public slug names: a visible article, or, for a slug
