@@ -171,7 +171,7 @@ func (s *faultSuite) newCase(t *testing.T, p writePath, budget apigw.Budget) *fa
 		if err != nil {
 			t.Fatal(err)
 		}
-		ts := httptest.NewServer(srv)
+		ts := httptest.NewServer(validated(t, srv))
 		t.Cleanup(ts.Close)
 		return ts.URL
 	}

@@ -91,7 +91,7 @@ func mustServerTable(t testing.TB) (*httptest.Server, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(validated(t, srv))
 	t.Cleanup(ts.Close)
 	return ts, table
 }

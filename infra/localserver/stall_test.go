@@ -48,7 +48,7 @@ func TestStalledStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(srv)
+	ts := httptest.NewServer(validated(t, srv))
 	t.Cleanup(ts.Close)
 	client := &http.Client{Timeout: 30 * time.Second}
 	send := func(method, path, body string) (*http.Response, string, time.Duration) {
