@@ -26,7 +26,7 @@ FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS := $(shell grep -r --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' internal infra functions \
 	| sed -E 's|^(.*)/[^/]*:func (Fuzz.*)$$|\1:\2|' | sort)
 
-.PHONY: help build run token test lint fuzz fuzz-short bench load tools chromium clean
+.PHONY: help build run token test lint fuzz fuzz-short bench load screenshots tools chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -83,6 +83,13 @@ LOAD_WORKERS ?= 16
 
 load: ## mixed load for LOAD_TIME (45s), LOAD_WORKERS (16), LOAD_FAULTS (0-0.5): req/s, p50/p99 per route, exact-count checks
 	$(GO) run ./infra/load -time $(LOAD_TIME) -faults $(LOAD_FAULTS) -c $(LOAD_WORKERS)
+
+# `make screenshots`: the home, article and poll pages at 1280 and 360 px in
+# headless Chromium, on a fresh local stack with the demo content, written
+# to docs/screenshots/ (the README shows them). Commit them when the site's
+# look changes.
+screenshots: chromium ## take the reader site's screenshots into docs/screenshots/
+	EPORTAL_SCREENSHOTS=docs/screenshots $(GO) test -count=1 -run '^TestScreenshots$$' ./infra/sitetest
 
 tools: $(RIE) $(STATICCHECK) chromium ## install the pinned test tools into ./bin, and Chromium
 
