@@ -136,6 +136,8 @@ func TestValidatorAccepts(t *testing.T) {
 			status: 204, respHeader: noStore}, "deletePoll 204", true},
 		{"API Gateway's 401", exchange{method: "GET", target: "/admin/articles", status: 401, respHeader: map[string]string{"Content-Type": "application/json"},
 			respBody: `{"message":"Unauthorized"}`}, "listDesk 401", false},
+		{"API Gateway's 413", exchange{method: "POST", target: "/admin/articles", reqHeader: bearer, reqBody: `{"title":"x"}`, status: 413,
+			respHeader: map[string]string{"Content-Type": "application/json"}, respBody: `{"message":"Request Entity Too Large"}`}, "createArticle 413", false},
 		{"the $default route's JSON 404", exchange{method: "POST", target: "/articles", status: 404, respHeader: noStore,
 			respBody: `{"error":{"code":"not_found","message":"No such route."}}`}, "components.responses.NotFound", false},
 		{"stalled store", exchange{method: "POST", target: "/admin/articles", reqHeader: bearer, reqBody: `{"title":"Bài viết"}`, status: 503,
