@@ -12,6 +12,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -31,6 +33,7 @@ import (
 	"eportal/infra/template"
 	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
+	"eportal/internal/keyset"
 )
 
 func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
@@ -148,7 +151,7 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 			}
 			bootstrap := build(t, root, name, runtime.GOARCH, dir)
 			env := []string{
-				"TABLE_NAME=" + table, "CURSOR_SECRET=" + secret,
+				"TABLE_NAME=" + table, "CURSOR_SECRET=" + secret, "VOTER_SECRET=smoke test voter secret, 32 bytes",
 				"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_REGION=us-east-1",
 				"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
 			}
@@ -259,4 +262,65 @@ func lastLines(s string, n int) string {
 		lines = lines[len(lines)-n:]
 	}
 	return fmt.Sprint(strings.Join(lines, "\n"))
+}
+
+// TestBootstrapReadsKeysLazily runs the read function as deployed, its
+// cursor keys in Secrets Manager (here a stand-in on loopback that counts
+// the calls it gets): init and an article GET, which needs no key, call
+// nothing; a list reads the key set once, through the SDK's
+// GetSecretValue (signed, with the secret's id).
+func TestBootstrapReadsKeysLazily(t *testing.T) {
+	root := repoRoot(t)
+	rie := rieBinary(t, root)
+	endpoint := os.Getenv(ddblocal.EndpointEnv)
+	db, err := ddblocal.NewClient(context.Background(), endpoint)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table := tables.MustCreate(t, db)
+	codec, _ := cursor.New([]byte("smoke test cursor secret, 32 b!!"))
+	if _, err := demo.Load(context.Background(), dynamo.New(db, table, codec), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	set, err := keyset.Init(keyset.Cursor, nil, time.Now().Add(-time.Hour), keyset.NewSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var calls atomic.Int32
+	sm := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		var in struct{ SecretId string }
+		_ = json.NewDecoder(r.Body).Decode(&in)
+		if r.Header.Get("X-Amz-Target") != "secretsmanager.GetSecretValue" || in.SecretId != "arn:aws:secretsmanager:us-east-1:123456789012:secret:eportal-cursor-keys" ||
+			!strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
+			http.Error(w, `{"__type":"ValidationException"}`, http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+		_ = json.NewEncoder(w).Encode(map[string]any{"ARN": in.SecretId, "Name": "eportal-cursor-keys",
+			"SecretString": string(set.Marshal()), "VersionId": "v1", "VersionStages": []string{"AWSCURRENT"}})
+	}))
+	defer sm.Close()
+
+	bootstrap := build(t, root, "read", runtime.GOARCH, t.TempDir())
+	env := []string{
+		"TABLE_NAME=" + table, "CURSOR_KEYS_SECRET_ID=arn:aws:secretsmanager:us-east-1:123456789012:secret:eportal-cursor-keys",
+		"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_ENDPOINT_URL_SECRETS_MANAGER=" + sm.URL, "AWS_REGION=us-east-1",
+		"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
+	}
+	event := func(name string) []byte {
+		b, err := os.ReadFile(filepath.Join(root, "internal/readapi/testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	status, body, _ := invoke(t, rie, bootstrap, env, event("get-article.json"))
+	if status != 200 || calls.Load() != 0 {
+		t.Errorf("cold start and an article GET: status %d, %d calls to Secrets Manager; want 200 and none (body %.200s)", status, calls.Load(), body)
+	}
+	status, body, _ = invoke(t, rie, bootstrap, env, event("list-articles.json"))
+	if status != 200 || calls.Load() != 1 {
+		t.Errorf("cold start and a list: status %d, %d calls to Secrets Manager, body %.300s; want 200 and one call", status, calls.Load(), body)
+	}
 }

@@ -22,7 +22,7 @@ func main() {
 }
 
 func run() error {
-	env, err := lambdaenv.Load(context.Background())
+	env, err := lambdaenv.Load(context.Background(), lambdaenv.WithVoters())
 	if err != nil {
 		return err
 	}

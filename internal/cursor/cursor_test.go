@@ -41,12 +41,13 @@ func TestDecodeRefuses(t *testing.T) {
 	other := mustCodec(t, "another secret, just as long!!!!")
 	key := map[string]string{"PK": "ART#1", "SK": "LIST#ALL"}
 	good := c.Encode("LIST#ALL", key)
-	raw, _ := base64.RawURLEncoding.DecodeString(good)
+	kid, text, _ := strings.Cut(good, ".")
+	raw, _ := base64.RawURLEncoding.DecodeString(text)
 
 	flip := func(i int) string {
 		b := append([]byte(nil), raw...)
 		b[i] ^= 0x01
-		return base64.RawURLEncoding.EncodeToString(b)
+		return kid + "." + base64.RawURLEncoding.EncodeToString(b)
 	}
 	forged := base64.RawURLEncoding.EncodeToString(append(make([]byte, 16), append([]byte(`{"v":1,"s":"LIST#ALL","k":{"PK":"ART#2","SK":"ART"}}`), make([]byte, 16)...)...))
 
@@ -64,11 +65,16 @@ func TestDecodeRefuses(t *testing.T) {
 		{"other scope", "LIST#CAT#khoa-x", good},
 		{"other secret", "LIST#ALL", other.Encode("LIST#ALL", key)},
 		{"forged payload with zero mac", "LIST#ALL", forged},
+		{"forged payload with zero mac and a key id", "LIST#ALL", kid + "." + forged},
+		{"key id the set does not have", "LIST#ALL", "k9." + text},
+		{"key id removed", "LIST#ALL", text},
+		{"empty key id", "LIST#ALL", "." + text},
 		{"too long", "LIST#ALL", strings.Repeat("A", cursor.MaxLen+1)},
 		// Found by FuzzDecode: the base64 decoder skips CR and LF and
 		// ignores the unused bits of the last character, so these decoded
 		// to the good cursor's bytes.
 		{"line feed inserted", "LIST#ALL", good[:10] + "\n" + good[10:]},
+		{"line feed in the key id", "LIST#ALL", "k\n0." + text},
 		{"carriage return appended", "LIST#ALL", good + "\r"},
 		{"unused bits of the last character set", "LIST#ALL", good[:len(good)-1] + string(sibling(good[len(good)-1]))},
 		{"empty key", "LIST#ALL", c.Encode("LIST#ALL", nil)},
@@ -92,7 +98,7 @@ func sibling(c byte) byte {
 func TestCursorHidesKey(t *testing.T) {
 	c := mustCodec(t, "0123456789abcdef0123456789abcdef")
 	a := c.Encode("LIST#ALL", map[string]string{"PK": "ART#expired-article"})
-	raw, _ := base64.RawURLEncoding.DecodeString(a)
+	raw := sealedBytes(t, a)
 	if strings.Contains(string(raw), "expired-article") {
 		t.Errorf("cursor %q shows its key in clear", a)
 	}
@@ -129,17 +135,28 @@ func TestEncodeDeterministic(t *testing.T) {
 		}
 	}
 	// Same length and different IVs: no key stream is reused.
-	ra, _ := base64.RawURLEncoding.DecodeString(a)
-	ro, _ := base64.RawURLEncoding.DecodeString(differ["other key"])
+	ra, ro := sealedBytes(t, a), sealedBytes(t, differ["other key"])
 	if string(ra[:16]) == string(ro[:16]) {
 		t.Errorf("two positions share the IV %x", ra[:16])
 	}
 }
 
-// seal makes a cursor of the given IV and payload with the keys New derives
-// from secret, as an attacker who knew them, or version 1 of the package,
-// would.
-func seal(t *testing.T, secret string, iv []byte, body string) string {
+// sealedBytes returns the bytes of a cursor after its key id.
+func sealedBytes(t *testing.T, cur string) []byte {
+	t.Helper()
+	_, text, ok := strings.Cut(cur, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(text)
+	if !ok || err != nil {
+		t.Fatalf("cursor %q is not <key id>.<base64>", cur)
+	}
+	return raw
+}
+
+// seal makes a cursor of the given key id, IV and payload with the keys New
+// derives from secret, as an attacker who knew them, or an older version of
+// the package, would: with kid "" the tag covers the sealed bytes alone and
+// the cursor has no key id (version 2, and 1); a nil iv is the synthetic IV.
+func seal(t *testing.T, secret, kid string, iv []byte, body string) string {
 	t.Helper()
 	derive := func(purpose string) []byte {
 		m := hmac.New(sha256.New, []byte(secret))
@@ -150,34 +167,47 @@ func seal(t *testing.T, secret string, iv []byte, body string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if iv == nil {
+		m := hmac.New(sha256.New, derive("eportal cursor iv v2"))
+		m.Write([]byte(body))
+		iv = m.Sum(nil)[:16]
+	}
 	sealed := append(append([]byte(nil), iv...), make([]byte, len(body))...)
 	cipher.NewCTR(block, iv).XORKeyStream(sealed[len(iv):], []byte(body))
 	m := hmac.New(sha256.New, derive("eportal cursor mac v1"))
+	prefix := ""
+	if kid != "" {
+		m.Write([]byte(kid + "\x00"))
+		prefix = kid + "."
+	}
 	m.Write(sealed)
-	return base64.RawURLEncoding.EncodeToString(append(sealed, m.Sum(nil)[:16]...))
+	return prefix + base64.RawURLEncoding.EncodeToString(append(sealed, m.Sum(nil)[:16]...))
 }
 
 // TestDecodeRefusesOtherEncodings: a cursor whose tag verifies but which
 // Encode would not have made is refused: version 1's random IV, a payload
-// that is not canonical, a version 2 payload under another IV.
+// that is not canonical, a payload under another IV, a version 2 payload
+// under a key id or a version 3 one without.
 func TestDecodeRefusesOtherEncodings(t *testing.T) {
 	const secret = "0123456789abcdef0123456789abcdef"
 	c := mustCodec(t, secret)
 	key := map[string]string{"PK": "ART#1", "SK": "LIST#ALL"}
 	good := c.Encode("LIST#ALL", key)
-	raw, _ := base64.RawURLEncoding.DecodeString(good)
-	iv := raw[:16]
+	iv := sealedBytes(t, good)[:16]
 	randomIV := bytes.Repeat([]byte{0x5a}, 16)
 
 	// The test's sealing is the package's: it rebuilds the good cursor.
-	if got := seal(t, secret, iv, `{"v":2,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`); got != good {
+	if got := seal(t, secret, "k0", iv, `{"v":3,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`); got != good {
 		t.Fatalf("seal = %q; want %q (the test no longer matches the format)", got, good)
 	}
 	tests := []struct{ name, cursor string }{
-		{"version 1", seal(t, secret, randomIV, `{"v":1,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
-		{"version 2 with a random IV", seal(t, secret, randomIV, `{"v":2,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
-		{"keys out of order", seal(t, secret, iv, `{"v":2,"s":"LIST#ALL","k":{"SK":"LIST#ALL","PK":"ART#1"}}`)},
-		{"white space", seal(t, secret, iv, `{"v":2, "s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
+		{"version 1", seal(t, secret, "", randomIV, `{"v":1,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
+		{"version 2 with a random IV", seal(t, secret, "", randomIV, `{"v":2,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
+		{"version 3 with a random IV", seal(t, secret, "k0", randomIV, `{"v":3,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
+		{"version 2 under a key id", seal(t, secret, "k0", nil, `{"v":2,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
+		{"version 3 without a key id", seal(t, secret, "", nil, `{"v":3,"s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
+		{"keys out of order", seal(t, secret, "k0", iv, `{"v":3,"s":"LIST#ALL","k":{"SK":"LIST#ALL","PK":"ART#1"}}`)},
+		{"white space", seal(t, secret, "k0", iv, `{"v":3, "s":"LIST#ALL","k":{"PK":"ART#1","SK":"LIST#ALL"}}`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

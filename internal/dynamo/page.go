@@ -54,6 +54,11 @@ func (s *Store) pageWays(ctx context.Context, in *dynamodb.QueryInput, scope, ba
 	if limit < 1 || limit > portal.MaxLimit {
 		return pageOut{}, portal.Errorf(portal.EINVALID, "limit must be between 1 and %d.", portal.MaxLimit)
 	}
+	// The cursor keys: read at the first list request, cached (a key set
+	// that cannot be read is EUNAVAILABLE, 503).
+	if err := s.cursors.Load(ctx); err != nil {
+		return pageOut{}, err
+	}
 	if cur != "" {
 		k, err := s.cursors.Decode(scope, cur)
 		if errors.Is(err, cursor.ErrInvalid) {

@@ -1,6 +1,7 @@
 // Package lambdaenv reads the configuration every eportal Lambda function
 // shares from its environment and builds the clients it needs, once per cold
-// start and without any network call.
+// start and without any network call: the signing keys, kept in Secrets
+// Manager, are read at the first request that needs one (keys.go).
 package lambdaenv
 
 import (
@@ -18,15 +19,20 @@ import (
 	"eportal/internal/apigw"
 	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
+	"eportal/internal/keyset"
 	"eportal/internal/voter"
 )
 
 // Env is the shared configuration of a function.
 type Env struct {
-	Store  *dynamo.Store // on TABLE_NAME, with cursors keyed by CURSOR_SECRET
+	Store  *dynamo.Store // on TABLE_NAME, with cursors signed by Cursors
 	Logger *slog.Logger  // JSON, with the request id, as Lambda's own log format
-	// Voters signs and checks poll voter tokens, with a key derived from
-	// CURSOR_SECRET for that purpose only.
+	// Cursors signs and reads list cursors with the cursor keys (nil under
+	// WithoutCursors). Its keys are read at the first list request.
+	Cursors *cursor.Codec
+	// Voters signs and checks poll voter tokens with the voter keys, a key
+	// set apart from the cursors' (nil unless WithVoters). Its keys are read
+	// at the first request that checks or issues a token.
 	Voters *voter.Signer
 	// Budget is how long a request may take before it is answered 503:
 	// READ_BUDGET for GETs, WRITE_BUDGET otherwise (apigw.DefaultBudget
@@ -37,66 +43,97 @@ type Env struct {
 // Option changes what Load requires.
 type Option func(*options)
 
-type options struct{ noCursors bool }
+type options struct {
+	noCursors bool
+	voters    bool
+	fetcher   Fetcher
+	getenv    func(string) string
+	now       func() time.Time
+	log       *slog.Logger
+}
 
 // WithoutCursors is for functions that serve no paginated list (views): Load
-// then neither needs nor reads CURSOR_SECRET, and the Store cannot encode or
-// decode list cursors.
+// then neither needs nor reads the cursor keys, and the Store cannot encode
+// or decode list cursors.
 func WithoutCursors() Option { return func(o *options) { o.noCursors = true } }
 
-// Load reads TABLE_NAME, CURSOR_SECRET, READ_BUDGET and WRITE_BUDGET and
-// builds the DynamoDB client (dynamo.AWSTimeouts, dynamo's retries) and
-// store. The SDK's standard variables apply (AWS_REGION, and
-// AWS_ENDPOINT_URL_DYNAMODB for a local endpoint). It fails, naming the
-// variable, when one is missing.
+// WithVoters is for functions that issue or check voter tokens (polls,
+// site): Load then needs the voter keys too.
+func WithVoters() Option { return func(o *options) { o.voters = true } }
+
+// WithSecrets reads key sets through f instead of Secrets Manager (tests).
+func WithSecrets(f Fetcher) Option { return func(o *options) { o.fetcher = f } }
+
+// WithClock sets the clock of the key caches (tests).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithGetenv reads the configuration through getenv instead of os.Getenv
+// (tests).
+func WithGetenv(getenv func(string) string) Option { return func(o *options) { o.getenv = getenv } }
+
+// Load reads TABLE_NAME, READ_BUDGET and WRITE_BUDGET, where the cursor keys
+// (and, WithVoters, the voter keys) come from (keyVars: a Secrets Manager
+// secret id on AWS, a plain secret locally), and builds the DynamoDB client
+// (dynamo.AWSTimeouts, dynamo's retries), the store, the cursor codec and
+// the voter signer. The SDK's standard variables apply (AWS_REGION, and
+// AWS_ENDPOINT_URL_DYNAMODB for a local endpoint). It reads no secret and
+// makes no call. It fails, naming the variable, when one is missing or
+// malformed.
 func Load(ctx context.Context, opts ...Option) (*Env, error) {
-	var o options
+	o := options{getenv: os.Getenv, now: time.Now, log: lambdacontext.NewLogger()}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	table := os.Getenv("TABLE_NAME")
+	table := o.getenv("TABLE_NAME")
 	if table == "" {
 		return nil, fmt.Errorf("TABLE_NAME is not set")
 	}
-	var (
-		codec  *cursor.Codec
-		voters *voter.Signer
-	)
-	if !o.noCursors {
-		secret := []byte(os.Getenv("CURSOR_SECRET"))
-		var err error
-		if codec, err = cursor.New(secret); err != nil {
-			return nil, fmt.Errorf("CURSOR_SECRET: %w", err)
-		}
-		if voters, err = voter.NewSigner(secret); err != nil {
-			return nil, fmt.Errorf("CURSOR_SECRET: %w", err)
-		}
-	}
 	budget := apigw.DefaultBudget
 	var err error
-	if budget.Read, err = Duration("READ_BUDGET", budget.Read); err != nil {
+	if budget.Read, err = duration(o.getenv, "READ_BUDGET", budget.Read); err != nil {
 		return nil, err
 	}
-	if budget.Write, err = Duration("WRITE_BUDGET", budget.Write); err != nil {
+	if budget.Write, err = duration(o.getenv, "WRITE_BUDGET", budget.Write); err != nil {
 		return nil, err
 	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
 	}
-	return &Env{
-		Store:  dynamo.New(dynamodb.NewFromConfig(cfg, dynamo.ClientOptions(dynamo.AWSTimeouts)), table, codec),
-		Logger: lambdacontext.NewLogger(),
-		Voters: voters,
-		Budget: budget,
-	}, nil
+	fetcher := func() Fetcher {
+		if o.fetcher == nil {
+			o.fetcher = SecretsManager(cfg)
+		}
+		return o.fetcher
+	}
+	env := &Env{Logger: o.log, Budget: budget}
+	if !o.noCursors {
+		src, err := keySource(keyset.Cursor, o.getenv, fetcher, &o)
+		if err != nil {
+			return nil, err
+		}
+		env.Cursors = cursor.NewFrom(src)
+	}
+	if o.voters {
+		src, err := keySource(keyset.Voter, o.getenv, fetcher, &o)
+		if err != nil {
+			return nil, err
+		}
+		env.Voters = voter.NewSignerFrom(src)
+	}
+	env.Store = dynamo.New(dynamodb.NewFromConfig(cfg, dynamo.ClientOptions(dynamo.AWSTimeouts)), table, env.Cursors)
+	return env, nil
 }
 
 // Duration returns the environment variable name as a Go duration ("30m"),
 // or def when it is unset. It fails, naming the variable, on a malformed or
 // non-positive value.
 func Duration(name string, def time.Duration) (time.Duration, error) {
-	s := os.Getenv(name)
+	return duration(os.Getenv, name, def)
+}
+
+func duration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	s := getenv(name)
 	if s == "" {
 		return def, nil
 	}

@@ -88,6 +88,9 @@ func (h *Handler) getPoll(ctx context.Context, req apigw.Request) apigw.Response
 	now := h.now()
 	var tokenHash voter.ID
 	if tok := token(req); tok != "" {
+		if err := h.tokens.Load(ctx); err != nil { // the keys cannot be read: 503
+			return h.fail(ctx, err, notFoundCache)
+		}
 		tokenHash, _ = h.tokens.Verify(tok, now)
 	}
 	snap, err := h.store.Poll(ctx, id, string(tokenHash))

@@ -113,6 +113,12 @@ type cast struct {
 // transaction counts it or refuses it.
 func (h *Handler) castVote(ctx context.Context, req apigw.Request, id string, choices []string, lenient bool) cast {
 	c := cast{now: h.now()}
+	// The voter keys cannot be read: 503, never a token taken for forged
+	// (the voter would get a new one and could vote twice).
+	if err := h.tokens.Load(ctx); err != nil {
+		c.err = err
+		return c
+	}
 	if tok := token(req); tok != "" {
 		hash, err := h.tokens.Verify(tok, c.now)
 		if err != nil && !lenient {

@@ -36,6 +36,9 @@ func (h *Handler) poll(ctx context.Context, req apigw.Request, id string) apigw.
 	now := h.now()
 	var tokenHash voter.ID
 	if tok := voterCookie(req); tok != "" && h.voters != nil {
+		if err := h.voters.Load(ctx); err != nil { // the keys cannot be read: 503
+			return h.failed(ctx, req, err)
+		}
 		tokenHash, _ = h.voters.Verify(tok, now) // a bad cookie reads as none
 	}
 	snap, err := h.store.Poll(ctx, id, string(tokenHash))

@@ -4,13 +4,18 @@
 //
 // A voter token is minted by the API (never by the client): 16 random bytes
 // (the voter's id) and the time it was issued, authenticated with an
-// HMAC-SHA256 tag under a key derived from the deployment's secret. The
-// table only ever holds a hash of the id, so a leaked table holds no usable
-// token. A source address is hashed with the poll's own random key (see
+// HMAC-SHA256 tag under a key derived from a voter key (package keyset; a
+// key set of its own, apart from the cursors'). The token names its key
+// ("v2.k3.<payload>.<tag>"), so it verifies for its whole MaxAge across
+// rotations: the set keeps a key that long after it stopped signing. A
+// token without a key id ("v1.<payload>.<tag>", made before key ids) is
+// verified with the set's legacy key. The table only ever holds a hash of
+// the id, so a leaked table holds no usable token. A source address is hashed with the poll's own random key (see
 // AddressHash), which is deleted when the poll closes.
 package voter
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -20,13 +25,15 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
+	"eportal/internal/keyset"
 	"eportal/internal/portal"
 )
 
 // MaxAge is how long a token is accepted after it was issued.
-const MaxAge = 400 * 24 * time.Hour
+const MaxAge = keyset.VoterTokenLife
 
 // Header and Cookie name the places a client sends its token: apps in the
 // header, web pages in the cookie (or the header, when the API is on another
@@ -50,9 +57,12 @@ func SetCookie(token string) string {
 const (
 	idLen     = 16
 	macLen    = 16 // bytes of HMAC-SHA256 kept: 128 bits
-	prefix    = "v1."
+	prefixV1  = "v1."
+	prefixV2  = "v2."
 	payloadB  = idLen + 8
-	tokenLen  = len(prefix) + 32 + 1 + 22 // base64url of 24 and 16 bytes, no padding
+	bodyLen   = 32 + 1 + 22 // base64url of 24 and 16 bytes, no padding, and the dot
+	tokenLen1 = len(prefixV1) + bodyLen
+	maxKeyID  = 11 // "k" and up to 10 digits
 	purposeV1 = "eportal voter token v1"
 )
 
@@ -64,59 +74,135 @@ type ID string
 
 // Signer issues and verifies tokens. It is safe for concurrent use.
 type Signer struct {
-	key []byte
+	src   keyset.Source
+	state atomic.Pointer[state]
 }
 
-// NewSigner returns a Signer keyed from secret (at least 16 bytes) with a
-// purpose label, so the same deployment secret can key other MACs (list
-// cursors) without one being usable for the other.
+// state is the keys of one key set, derived for use.
+type state struct {
+	set     *keyset.Set
+	current string
+	byID    map[string][]byte
+}
+
+// NewSigner returns a Signer keyed from secret alone (at least 16 bytes;
+// keyset.Single: key "k0", which also verifies the "v1." tokens this secret
+// made before key ids). It needs no Load.
 func NewSigner(secret []byte) (*Signer, error) {
-	if len(secret) < 16 {
-		return nil, fmt.Errorf("voter token secret is %d bytes; need at least 16", len(secret))
+	if len(secret) < keyset.MinSecretLen {
+		return nil, fmt.Errorf("voter token secret is %d bytes; need at least %d", len(secret), keyset.MinSecretLen)
 	}
-	m := hmac.New(sha256.New, secret)
-	m.Write([]byte(purposeV1))
-	return &Signer{key: m.Sum(nil)}, nil
+	set, err := keyset.Single(keyset.Voter, secret)
+	if err != nil {
+		return nil, fmt.Errorf("voter token secret: %w", err)
+	}
+	s := NewSignerFrom(keyset.Static(set))
+	if err := s.Load(context.Background()); err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
-// Issue returns a new token issued at now and its ID.
+// NewSignerFrom returns a Signer whose keys come from src. It reads
+// nothing: Load must succeed before Issue or Verify are used.
+func NewSignerFrom(src keyset.Source) *Signer { return &Signer{src: src} }
+
+// Load takes the key set src gives now (src decides when to read it again)
+// and returns src's error when it has none to give: a handler answers 503
+// then, and must not treat the token as invalid (the voter would be given a
+// new one and could vote twice). Issue and Verify use the set of the last
+// successful Load.
+func (s *Signer) Load(ctx context.Context) error {
+	set, err := s.src.Keys(ctx)
+	if err != nil {
+		return err
+	}
+	if st := s.state.Load(); st != nil && st.set == set {
+		return nil
+	}
+	if set.Purpose != keyset.Voter {
+		return fmt.Errorf("voter: a key set for %q", set.Purpose)
+	}
+	st := &state{set: set, current: set.Current, byID: map[string][]byte{}}
+	for _, id := range set.IDs() {
+		secret, _ := set.Secret(id)
+		// A purpose label, so the secret could key other MACs without one
+		// being usable for the other.
+		m := hmac.New(sha256.New, secret)
+		m.Write([]byte(purposeV1))
+		st.byID[id] = m.Sum(nil)
+	}
+	if set.Legacy != "" {
+		st.byID[""] = st.byID[set.Legacy] // "v1." tokens name no key
+	}
+	s.state.Store(st)
+	return nil
+}
+
+func (s *Signer) keys() *state {
+	st := s.state.Load()
+	if st == nil {
+		// A caller that skipped Load: a bug, not a condition of the world.
+		panic("voter: Signer used before a successful Load")
+	}
+	return st
+}
+
+// Issue returns a new token issued at now, under the current key, and its ID.
 func (s *Signer) Issue(now time.Time) (string, ID) {
 	var id [idLen]byte
 	_, _ = rand.Read(id[:]) // never fails on Linux
 	return s.sign(id, now), idOf(id[:])
 }
 
-// sign returns the token of id issued at now.
+// sign returns the token of id issued at now, under the current key.
 func (s *Signer) sign(id [idLen]byte, now time.Time) string {
+	st := s.keys()
 	var payload [payloadB]byte
 	copy(payload[:], id[:])
 	binary.BigEndian.PutUint64(payload[idLen:], uint64(now.Unix()))
-	return prefix + b64.EncodeToString(payload[:]) + "." + b64.EncodeToString(s.mac(payload[:]))
+	return prefixV2 + st.current + "." + b64.EncodeToString(payload[:]) + "." +
+		b64.EncodeToString(mac(st.byID[st.current], st.current, payload[:]))
 }
 
 // Verify returns the ID of token. A token that is malformed, was not issued
-// with this key, was altered, or is older than MaxAge (or issued in the
-// future) is an EINVALID error: the client must drop it.
+// with a key of the set (or names one the set no longer has), was altered,
+// or is older than MaxAge (or issued in the future) is an EINVALID error:
+// the client must drop it.
 func (s *Signer) Verify(token string, now time.Time) (ID, error) {
 	bad := portal.Errorf(portal.EINVALID, "The voter token is invalid; vote without it to get a new one.")
-	if len(token) != tokenLen || !strings.HasPrefix(token, prefix) {
+	st := s.keys()
+	var kid, body string
+	switch {
+	case len(token) == tokenLen1 && strings.HasPrefix(token, prefixV1):
+		body = token[len(prefixV1):]
+	case len(token) <= len(prefixV2)+maxKeyID+1+bodyLen && strings.HasPrefix(token, prefixV2):
+		var ok bool
+		if kid, body, ok = strings.Cut(token[len(prefixV2):], "."); !ok || kid == "" || len(body) != bodyLen {
+			return "", bad
+		}
+	default:
 		return "", bad
 	}
-	p, m, ok := strings.Cut(token[len(prefix):], ".")
+	key, ok := st.byID[kid]
+	if !ok {
+		return "", bad
+	}
+	p, m, ok := strings.Cut(body, ".")
 	if !ok {
 		return "", bad
 	}
 	payload, err1 := b64.DecodeString(p)
-	mac, err2 := b64.DecodeString(m)
-	if err1 != nil || err2 != nil || len(payload) != payloadB || len(mac) != macLen {
+	tag, err2 := b64.DecodeString(m)
+	if err1 != nil || err2 != nil || len(payload) != payloadB || len(tag) != macLen {
 		return "", bad
 	}
 	// The decoder ignores the unused low bits of the tag's last character
 	// (and skips CR and LF): only the spelling Issue wrote is the token.
-	if b64.EncodeToString(payload) != p || b64.EncodeToString(mac) != m {
+	if b64.EncodeToString(payload) != p || b64.EncodeToString(tag) != m {
 		return "", bad
 	}
-	if !hmac.Equal(mac, s.mac(payload)) {
+	if !hmac.Equal(tag, mac(key, kid, payload)) {
 		return "", bad
 	}
 	issued := time.Unix(int64(binary.BigEndian.Uint64(payload[idLen:])), 0)
@@ -126,8 +212,14 @@ func (s *Signer) Verify(token string, now time.Time) (ID, error) {
 	return idOf(payload[:idLen]), nil
 }
 
-func (s *Signer) mac(payload []byte) []byte {
-	m := hmac.New(sha256.New, s.key)
+// mac is the tag of payload under key, whose id kid it covers too ("" for
+// a v1 token, whose tag covers the payload alone).
+func mac(key []byte, kid string, payload []byte) []byte {
+	m := hmac.New(sha256.New, key)
+	if kid != "" {
+		m.Write([]byte(kid))
+		m.Write([]byte{0})
+	}
 	m.Write(payload)
 	return m.Sum(nil)[:macLen]
 }
