@@ -25,7 +25,7 @@ import (
 )
 
 // The local server's integration tests hold every exchange they make to
-// the OpenAPI description (internal/openapi/openapi.yaml): each test server
+// the OpenAPI description (internal/openapi/spec/openapi.yaml): each test server
 // serves through validated, which checks the request (when the answer is
 // 2xx) and the response (always) and fails the test that made the request
 // with what did not match. The exchanges no operation describes and that
@@ -67,7 +67,7 @@ func validatedSeeing(t *testing.T, h http.Handler, seen func(openapi.Exchange)) 
 	}
 	var checked, skipped atomic.Int64
 	t.Cleanup(func() {
-		t.Logf("openapi: %d exchanges validated against internal/openapi/openapi.yaml, %d not described there (skipped)", checked.Load(), skipped.Load())
+		t.Logf("openapi: %d exchanges validated against internal/openapi/spec/openapi.yaml, %d not described there (skipped)", checked.Load(), skipped.Load())
 	})
 	return openapi.Handler(v, h, func(x openapi.Exchange) {
 		if seen != nil {

@@ -1,5 +1,5 @@
 // Package openapi holds the OpenAPI 3.1.0 description of eportal's JSON API
-// (openapi.yaml, embedded: Spec, Load) and checks real traffic against it
+// (spec/openapi.yaml, embedded by package spec: Spec, Load) and checks real traffic against it
 // (Validator, Handler).
 //
 // The spec describes every JSON route of template.yaml — each HttpApi event

@@ -3,17 +3,16 @@ package openapi
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"fmt"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"eportal/internal/openapi/spec"
 )
 
-//go:embed openapi.yaml
-var spec []byte
-
-// Spec returns the OpenAPI document, YAML, as embedded (a copy).
-func Spec() []byte { return bytes.Clone(spec) }
+// Spec returns the OpenAPI document, YAML, as embedded in package spec (a
+// copy).
+func Spec() []byte { return bytes.Clone(spec.YAML()) }
 
 // Load parses the embedded document and validates it as OpenAPI 3.1
 // (structure, references, examples against their schemas). Each call returns
@@ -22,7 +21,7 @@ func Load(ctx context.Context) (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	loader.Context = ctx
 	loader.IsExternalRefsAllowed = false
-	doc, err := loader.LoadFromData(spec)
+	doc, err := loader.LoadFromData(spec.YAML())
 	if err != nil {
 		return nil, fmt.Errorf("openapi: load openapi.yaml: %w", err)
 	}

@@ -6,8 +6,9 @@
 // (/chuyen-muc/{slug}, paged both ways with the list cursor), most read
 // (/doc-nhieu) and a poll with its results (/binh-chon/{id}); feeds
 // (/rss.xml, /chuyen-muc/{slug}/rss.xml), /sitemap.xml and /robots.txt; the
-// embedded static files under content-hashed names (/static/...). Every
-// other address gets the Vietnamese 404 page.
+// embedded static files under content-hashed names (/static/...); the JSON
+// API's OpenAPI document (/openapi.yaml) and a reference page built from it
+// (/docs). Every other address gets the Vietnamese 404 page.
 //
 // The site reads and never writes. The poll form posts to the polls
 // function (POST /binh-chon/{id}), and the view beacon and the JavaScript

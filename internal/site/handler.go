@@ -84,6 +84,8 @@ var routes = []string{
 	"GET /sitemap.xml",
 	"GET /robots.txt",
 	"GET /static/{file}",
+	"GET /openapi.yaml",
+	"GET /docs",
 	"$default",
 }
 
@@ -161,6 +163,10 @@ func (h *Handler) match(segs []string) pageFunc {
 		return h.sitemap
 	case len(segs) == 1 && segs[0] == "robots.txt":
 		return h.robots
+	case len(segs) == 1 && segs[0] == "openapi.yaml":
+		return h.openAPIDocument
+	case len(segs) == 1 && segs[0] == "docs":
+		return h.apiDocs
 	case len(segs) == 2 && segs[0] == "bai-viet":
 		return with(1, h.article)
 	case len(segs) == 2 && segs[0] == "chuyen-muc":
