@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -107,6 +108,24 @@ type memoPage struct {
 }
 
 const memoSize = 512
+
+// shown names what of a page changes with the clock alone, for its memo
+// key: the articles of its lists (the cached lists drop an article at its
+// expiry, without a new epoch) and the sidebar's open poll.
+func shown(side *sidebar, lists ...[]card) string {
+	var b strings.Builder
+	for _, l := range append(lists, side.MostRead) {
+		for _, c := range l {
+			b.WriteString(c.Slug)
+			b.WriteByte(' ')
+		}
+		b.WriteByte('|')
+	}
+	if side.Poll != nil {
+		b.WriteString(side.Poll.ID)
+	}
+	return b.String()
+}
 
 func (m *memo) get(key string) (memoPage, bool) {
 	m.mu.Lock()

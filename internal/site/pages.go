@@ -67,7 +67,15 @@ func (h *Handler) home(ctx context.Context, req apigw.Request) apigw.Response {
 		c.Sections = append(c.Sections, section{Category: root, Cards: cards[:min(len(cards), homeSectionSize)]})
 	}
 	base := h.baseURL(req)
-	return h.renderMemo(ctx, req, "home", base, epoch, pageCache, func() *layout {
+	lists := [][]card{c.Latest}
+	if c.Lead != nil {
+		lists = append(lists, []card{*c.Lead})
+	}
+	for _, s := range c.Sections {
+		lists = append(lists, s.Cards)
+	}
+	key := base + "|" + shown(side, lists...)
+	return h.renderMemo(ctx, req, "home", key, epoch, pageCache, func() *layout {
 		return h.homeLayout(base, c, nav, side)
 	})
 }
@@ -145,7 +153,7 @@ func (h *Handler) article(ctx context.Context, req apigw.Request, s string) apig
 	}
 	crumbs = append(crumbs, crumb{Name: "Chi tiết tin"})
 	c.Share = shareLinks(c.URL, a.Title)
-	key := strings.Join([]string{base, a.ID, a.Slug, strconv.Itoa(a.Version), strconv.FormatInt(a.Views, 10), a.UpdatedAt.String()}, "|")
+	key := strings.Join([]string{base, a.ID, a.Slug, strconv.Itoa(a.Version), strconv.FormatInt(a.Views, 10), a.UpdatedAt.String(), shown(side, c.Related)}, "|")
 	return h.renderMemo(ctx, req, "article", key, epoch, articleCache(a, now), func() *layout {
 		return h.articleLayout(base, a, c, crumbs, nav, side)
 	})
