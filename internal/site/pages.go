@@ -131,7 +131,11 @@ func (h *Handler) article(ctx context.Context, req apigw.Request, s string) apig
 		c.Time = timeOf(*a.PublishAt)
 	}
 	if !a.UpdatedAt.IsZero() {
-		c.Updated = a.UpdatedAt.In(portal.Vietnam).Format(time.RFC3339)
+		updated := a.UpdatedAt
+		if a.PublishAt != nil && a.PublishAt.After(updated) {
+			updated = *a.PublishAt // scheduled: edited before it went live
+		}
+		c.Updated = updated.In(portal.Vietnam).Format(time.RFC3339)
 	}
 	crumbs := []crumb{{Name: "Trang chủ", URL: "/"}}
 	if len(a.Categories) > 0 {
