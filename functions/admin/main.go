@@ -27,6 +27,6 @@ func run() error {
 		return err
 	}
 	h := adminapi.New(env.Store, adminapi.WithLogger(env.Logger), adminapi.WithBudget(env.Budget))
-	lambda.Start(h.Handle)
+	lambda.Start(lambdaenv.Observe(h.Handle))
 	return nil
 }

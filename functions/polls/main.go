@@ -27,6 +27,6 @@ func run() error {
 		return err
 	}
 	h := pollsapi.New(env.Store, env.Voters, pollsapi.WithLogger(env.Logger), pollsapi.WithBudget(env.Budget))
-	lambda.Start(h.Handle)
+	lambda.Start(lambdaenv.Observe(h.Handle))
 	return nil
 }

@@ -27,6 +27,6 @@ func run() error {
 		return err
 	}
 	h := readapi.New(env.Store, readapi.WithLogger(env.Logger), readapi.WithBudget(env.Budget))
-	lambda.Start(h.Handle)
+	lambda.Start(lambdaenv.Observe(h.Handle))
 	return nil
 }

@@ -31,6 +31,6 @@ func run() error {
 		return err
 	}
 	h := site.New(env.Store, env.Voters, cfg, site.WithLogger(env.Logger), site.WithBudget(env.Budget))
-	lambda.Start(h.Handle)
+	lambda.Start(lambdaenv.Observe(h.Handle))
 	return nil
 }

@@ -41,6 +41,6 @@ func run() error {
 	}
 	h := viewsapi.New(env.Store, viewsapi.WithLogger(env.Logger), viewsapi.WithBudget(env.Budget),
 		viewsapi.WithConfig(viewsapi.Config{Window: window, Shards: shards}))
-	lambda.Start(h.Handle)
+	lambda.Start(lambdaenv.Observe(h.Handle))
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"eportal/internal/apigw"
+	"eportal/internal/metrics"
 	"eportal/internal/portal"
 	"eportal/internal/sanitize"
 	"eportal/internal/slug"
@@ -94,6 +95,7 @@ func (h *Handler) idempotent(ctx context.Context, r *request, serve func(done fu
 	if replay != nil {
 		resp := stored(replay)
 		resp.Headers["Idempotent-Replayed"] = "true"
+		metrics.Add(ctx, metrics.IdempotentReplays, 1)
 		return resp
 	}
 	resp := serve(func(resp apigw.Response) *portal.IdempotentResult {

@@ -22,8 +22,10 @@ type Budget struct {
 var DefaultBudget = Budget{Read: 3 * time.Second, Write: 6 * time.Second}
 
 // Bound returns ctx with req's deadline: now plus the budget for req's
-// method, or ctx's own deadline when that is sooner.
+// method, or ctx's own deadline when that is sooner. The context also
+// carries req's API Gateway request id, for the logs (LogHandler).
 func (b Budget) Bound(ctx context.Context, req Request) (context.Context, context.CancelFunc) {
+	ctx = withRequestID(ctx, req)
 	d := b.Write
 	if d <= 0 {
 		d = DefaultBudget.Write

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"eportal/internal/metrics"
 	"eportal/internal/portal"
 )
 
@@ -125,6 +126,7 @@ func (t *tx) run(ctx context.Context, db API, op string) error {
 		if attempt == txAttempts {
 			return &portal.Error{Code: portal.EUNAVAILABLE, Op: op, Message: "Another change to the same item is in progress; retry shortly.", Err: err}
 		}
+		metrics.Add(ctx, metrics.ConflictsRetried, 1)
 		if serr := sleep(ctx, backoff(attempt)); serr != nil {
 			return translate(op, serr)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
+	"eportal/internal/metrics"
 	"eportal/internal/portal"
 )
 
@@ -90,6 +91,7 @@ func (s *Store) Vote(ctx context.Context, b portal.Ballot) error {
 		case errors.As(err, &missing):
 			return &portal.Error{Code: portal.ENOTFOUND, Op: op, Message: "Poll not found.", Err: err}
 		case portal.ErrorCode(err) == portal.ECONFLICT && attempt < s.voteAttempts:
+			metrics.Add(ctx, metrics.ConflictsRetried, 1)
 			if err := sleep(ctx, backoff(attempt)); err != nil {
 				return translate(op, err)
 			}

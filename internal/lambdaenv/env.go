@@ -12,7 +12,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
@@ -80,7 +79,7 @@ func WithGetenv(getenv func(string) string) Option { return func(o *options) { o
 // makes no call. It fails, naming the variable, when one is missing or
 // malformed.
 func Load(ctx context.Context, opts ...Option) (*Env, error) {
-	o := options{getenv: os.Getenv, now: time.Now, log: lambdacontext.NewLogger()}
+	o := options{getenv: os.Getenv, now: time.Now, log: NewLogger()}
 	for _, opt := range opts {
 		opt(&o)
 	}

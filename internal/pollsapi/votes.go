@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"eportal/internal/apigw"
+	"eportal/internal/metrics"
 	"eportal/internal/portal"
 	"eportal/internal/slug"
 	"eportal/internal/voter"
@@ -175,6 +176,7 @@ func (h *Handler) castVote(ctx context.Context, req apigw.Request, id string, ch
 		b.AddressHash = voter.AddressHash(key, ip, ua)
 	}
 	if c.err = h.store.Vote(ctx, b); c.err == nil {
+		metrics.Add(ctx, metrics.VotesCounted, 1)
 		snap.Tally.Add(choices) // the results as of this vote
 	}
 	return c

@@ -10,6 +10,7 @@ import (
 
 	"eportal/internal/apigw"
 	"eportal/internal/crawler"
+	"eportal/internal/metrics"
 	"eportal/internal/portal"
 	"eportal/internal/visitor"
 )
@@ -163,6 +164,7 @@ func (c *counter) count(ctx context.Context, slug, ip, userAgent string) (Result
 		}
 		return Result{}, err
 	}
+	metrics.Add(ctx, metrics.ViewsCounted, 1)
 	views, err := c.views(ctx, t, now, shard, shardTotal)
 	if err != nil {
 		// The view is counted; only the figure to show is missing.
@@ -263,13 +265,13 @@ func (c *counter) rollUp(ctx context.Context, t *portal.ViewTarget, now time.Tim
 	c.rollups.put(id, now)
 	shards, err := c.store.ViewShards(ctx, id, c.cfg.Shards)
 	if err != nil {
-		c.log.WarnContext(ctx, "roll up views", "article", id, "err", err)
+		c.rollUpFailed(ctx, id, err)
 		return
 	}
 	counts := portal.Sum(shards)
 	done, err := c.store.RollUp(ctx, t, counts, now, c.cfg.RollUpEvery)
 	if err != nil {
-		c.log.WarnContext(ctx, "roll up views", "article", id, "err", err)
+		c.rollUpFailed(ctx, id, err)
 		return
 	}
 	if done {
@@ -280,6 +282,14 @@ func (c *counter) rollUp(ctx context.Context, t *portal.ViewTarget, now time.Tim
 			c.targets.put(t.Article.Slug, targetEntry{&rolled, e.fetched})
 		}
 	}
+}
+
+// rollUpFailed logs and counts a failed roll-up (metrics.RollUpFailures,
+// alarmed on: one that always fails, a permission error say, would freeze
+// the count readers see while every view still counts).
+func (c *counter) rollUpFailed(ctx context.Context, id string, err error) {
+	metrics.Add(ctx, metrics.RollUpFailures, 1)
+	c.log.WarnContext(ctx, "roll up views", "article", id, "err", err)
 }
 
 // memo is a small concurrent map that forgets everything when full, which
