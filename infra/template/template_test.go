@@ -1,7 +1,9 @@
 package template_test
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -147,17 +149,63 @@ func TestLookupLongForm(t *testing.T) {
 
 // TestCursorSecret pins the dynamic reference's form: cfn-lint does not look
 // inside a !Sub-built reference, so a typo there would only fail at deploy.
-func TestCursorSecret(t *testing.T) {
+// TestSecretSeparation: cursor keys and voter keys live in two secrets;
+// each function gets the id of the secrets it needs (never a value
+// resolved into its environment) and GetSecretValue on exactly those; the
+// views function reads none, read and admin no voter keys.
+func TestSecretSeparation(t *testing.T) {
 	tpl := mustLoad(t)
-	got, _ := tpl.Lookup("Resources", "ReadFunction", "Properties", "Environment", "Variables", "CURSOR_SECRET")
-	want := template.Intrinsic{Tag: "!Sub", Value: "{{resolve:secretsmanager:${AppSecret}:SecretString}}"}
-	if got != want {
-		t.Errorf("CURSOR_SECRET = %#v, want %#v", got, want)
+	for _, id := range []string{"CursorKeys", "VoterKeys", "AppSecret"} {
+		if typ := tpl.ResourceType(id); typ != "AWS::SecretsManager::Secret" {
+			t.Errorf("%s type = %q; want a secret", id, typ)
+		}
 	}
-	if typ := tpl.ResourceType("AppSecret"); typ != "AWS::SecretsManager::Secret" {
-		t.Errorf("AppSecret type = %q", typ)
+	want := map[string][]string{
+		"ReadFunction":  {"CursorKeys"},
+		"AdminFunction": {"CursorKeys"},
+		"SiteFunction":  {"CursorKeys", "VoterKeys"},
+		"PollsFunction": {"CursorKeys", "VoterKeys"},
+		"ViewsFunction": nil,
+	}
+	vars := map[string]string{"CursorKeys": "CURSOR_KEYS_SECRET_ID", "VoterKeys": "VOTER_KEYS_SECRET_ID"}
+	for fn, secrets := range want {
+		env, _ := tpl.Lookup("Resources", fn, "Properties", "Environment", "Variables")
+		envMap, _ := env.(map[string]any)
+		for name, v := range envMap {
+			if strings.Contains(fmt.Sprint(v), "resolve:secretsmanager") || name == "CURSOR_SECRET" || name == "VOTER_SECRET" {
+				t.Errorf("%s: %s = %v: a secret's value in the environment", fn, name, v)
+			}
+		}
+		var read []string
+		policies, _ := tpl.Lookup("Resources", fn, "Properties", "Policies")
+		for _, p := range asList(policies) {
+			stmts, _ := p.(map[string]any)["Statement"]
+			for _, st := range asList(stmts) {
+				m, _ := st.(map[string]any)
+				if fmt.Sprint(m["Action"]) == "secretsmanager:GetSecretValue" {
+					read = append(read, fmt.Sprint(m["Resource"]))
+				}
+			}
+		}
+		var wantRead []string
+		for _, sec := range secrets {
+			wantRead = append(wantRead, template.Intrinsic{Tag: "!Ref", Value: sec}.String())
+			if got := envMap[vars[sec]]; got != (template.Intrinsic{Tag: "!Ref", Value: sec}) {
+				t.Errorf("%s: %s = %v; want !Ref %s", fn, vars[sec], got, sec)
+			}
+		}
+		for sec, name := range vars {
+			if _, ok := envMap[name]; ok && !slices.Contains(secrets, sec) {
+				t.Errorf("%s: has %s, which it does not need", fn, name)
+			}
+		}
+		if !slices.Equal(read, wantRead) {
+			t.Errorf("%s: GetSecretValue on %v; want %v", fn, read, wantRead)
+		}
 	}
 }
+
+func asList(v any) []any { l, _ := v.([]any); return l }
 
 func TestParseErrors(t *testing.T) {
 	tests := []struct{ name, src, want string }{
