@@ -26,7 +26,7 @@ FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS := $(shell grep -r --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' internal infra functions \
 	| sed -E 's|^(.*)/[^/]*:func (Fuzz.*)$$|\1:\2|' | sort)
 
-.PHONY: help build run token test lint fuzz fuzz-short bench load screenshots tools chromium clean
+.PHONY: help build run token admin-user test lint fuzz fuzz-short bench load screenshots tools chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -49,6 +49,15 @@ run: ## serve the whole API with demo content on http://127.0.0.1:3000
 token: ## print a local JWT for ROLE=editor|publisher|admin
 	@$(GO) run ./infra/token -role='$(ROLE)'
 
+# On a deployed stack (AWS CLI and credentials): `make admin-user
+# EMAIL=truc-ban@quangnam.gov.vn GROUP=admin` creates the user (Cognito
+# e-mails a temporary password) and adds it to GROUP; DRY_RUN=1 prints the
+# commands. More (add, remove, groups): go run ./infra/users -h.
+STACK ?= eportal
+admin-user: ## create user EMAIL on the deployed STACK (default eportal) and add it to GROUP (DRY_RUN=1: print only)
+	@test -n '$(EMAIL)' || { echo "usage: make admin-user EMAIL=you@example.vn GROUP=admin [STACK=eportal] [DRY_RUN=1]"; exit 2; }
+	$(GO) run ./infra/users -stack '$(STACK)' $(if $(DRY_RUN),-dry-run) create '$(EMAIL)' $(GROUP)
+
 test: tools lint fuzz-short ## everything CI runs: lint, short fuzzing, unit, DynamoDB Local, template, emulator tests
 	$(GO) test -count=1 ./...
 
@@ -59,6 +68,7 @@ lint: $(STATICCHECK) ## gofmt, go vet, staticcheck, cfn-lint (SAM and translated
 	$(STATICCHECK) ./...
 	cfn-lint template.yaml
 	python3 infra/template/lint-translated.py template.yaml
+	cfn-lint --regions us-east-1 -- infra/edge/waf.yaml
 
 fuzz: ## run every fuzz target for FUZZTIME (default 30s), one after another
 	@for t in $(FUZZ_TARGETS); do \

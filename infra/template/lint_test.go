@@ -38,3 +38,9 @@ func TestCfnLint(t *testing.T) {
 func TestCfnLintTranslated(t *testing.T) {
 	runLinter(t, "python3", filepath.Join("infra", "template", "lint-translated.py"), template.FileName)
 }
+
+// TestCfnLintWAF lints the edge's web ACL template, which is deployed on
+// its own in us-east-1.
+func TestCfnLintWAF(t *testing.T) {
+	runLinter(t, "cfn-lint", "--regions", "us-east-1", "--", filepath.Join("infra", "edge", "waf.yaml"))
+}

@@ -124,6 +124,10 @@ func (t *Template) Functions() []string {
 	return t.resourcesOfType(TypeFunction)
 }
 
+// ResourcesOfType returns the logical IDs of the resources of type typ
+// ("AWS::CloudWatch::Alarm"), sorted.
+func (t *Template) ResourcesOfType(typ string) []string { return t.resourcesOfType(typ) }
+
 // resourcesOfType returns the sorted logical IDs of resources of type typ.
 func (t *Template) resourcesOfType(typ string) []string {
 	var ids []string
