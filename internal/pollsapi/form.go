@@ -228,8 +228,9 @@ func (h *Handler) formPage(ctx context.Context, err error) apigw.Response {
 // as Go's http.CrossOriginProtection decides it: browsers send
 // Sec-Fetch-Site (cross-site, same-site, same-origin, none) on every
 // request; older ones only Origin, which must then name the request's own
-// host. A request with neither is not from a browser's form on another
-// site (curl, a server): it is let through, and the vote is deduped as any.
+// host (X-Forwarded-Host behind the edge). A request with neither is not
+// from a browser's form on another site (curl, a server): it is let
+// through, and the vote is deduped as any.
 func crossSite(req apigw.Request) bool {
 	switch apigw.Header(req, "Sec-Fetch-Site") {
 	case "same-origin", "none":
@@ -242,6 +243,13 @@ func crossSite(req apigw.Request) bool {
 	if origin == "" {
 		return false
 	}
+	// Behind the edge (CloudFront) the function sees the API's own host;
+	// the distribution passes the reader's in X-Forwarded-Host, which a
+	// form on another site cannot set.
+	host := apigw.Header(req, "X-Forwarded-Host")
+	if host == "" {
+		host = apigw.Header(req, "Host")
+	}
 	u, err := url.Parse(origin)
-	return err != nil || !strings.EqualFold(u.Host, apigw.Header(req, "Host"))
+	return err != nil || !strings.EqualFold(u.Host, host)
 }

@@ -444,6 +444,8 @@ func TestFormRefusesCrossSite(t *testing.T) {
 		{"same origin", map[string]string{"sec-fetch-site": "same-origin"}, http.StatusSeeOther},
 		{"old browser, own Origin", map[string]string{"sec-fetch-site": "", "origin": "https://abc123xyz9.execute-api.ap-southeast-1.amazonaws.com"}, http.StatusSeeOther},
 		{"not a browser", map[string]string{"sec-fetch-site": "", "origin": ""}, http.StatusSeeOther},
+		{"old browser behind the edge", map[string]string{"sec-fetch-site": "", "origin": "https://portal.example.vn", "x-forwarded-host": "portal.example.vn"}, http.StatusSeeOther},
+		{"old browser, foreign Origin behind the edge", map[string]string{"sec-fetch-site": "", "origin": "https://evil.example", "x-forwarded-host": "portal.example.vn"}, http.StatusForbidden},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
