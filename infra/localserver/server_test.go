@@ -160,7 +160,7 @@ func TestCORSPreflight(t *testing.T) {
 	for h, want := range map[string]string{
 		"Access-Control-Allow-Methods":  "GET, POST, PUT, DELETE, OPTIONS",
 		"Access-Control-Allow-Headers":  "Authorization, Content-Type, If-Match, If-None-Match, Idempotency-Key, X-Voter-Token",
-		"Access-Control-Expose-Headers": "ETag, Location, X-Voter-Token, Retry-After, Idempotent-Replayed",
+		"Access-Control-Expose-Headers": "ETag, Location, X-Voter-Token, Retry-After, Idempotent-Replayed, Allow",
 		"Access-Control-Max-Age":        "600",
 	} {
 		if got := resp.Header.Get(h); got != want {
