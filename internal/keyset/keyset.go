@@ -28,11 +28,12 @@
 // CloudFormation creates each secret as a seed ({"purpose":"cursor",
 // "seed":"…"}), and the first rotation (infra/rotatekeys, Next) turns it into
 // a key set whose k1 is the seed and whose legacy key is the old AppSecret.
-// Until then a cursor seed reads as the set of the one key k1, so lists work
-// from the first deploy; a voter seed is not a key set (ErrSeed: votes
-// answer 503), because without the legacy key the tokens issued before key
-// ids would be refused and their voters could vote again. Nothing in this
-// package makes a network call.
+// Until then a seed reads as the set of the one key k1, so lists and votes
+// work from the first deploy of a new stack. A stack that existed before key
+// ids (tokens "v1.…" signed with AppSecret) must run that first rotation
+// with the legacy key right after the upgrade: until it does, such a token
+// does not verify, and its voter is treated as a new one (docs/operations.md).
+// Nothing in this package makes a network call.
 package keyset
 
 import (
@@ -85,10 +86,6 @@ func Retention(purpose string) time.Duration {
 // MinSecretLen is the shortest key secret a Set accepts, in bytes.
 const MinSecretLen = 16
 
-// ErrSeed is returned by Parse for a voter secret CloudFormation created
-// and no rotation has yet turned into a key set.
-var ErrSeed = errors.New("the secret holds a seed, not a key set: it has not been rotated yet")
-
 // ErrTooSoon is returned by Rotate when the next key was published less
 // than MinPromoteAge ago.
 var ErrTooSoon = errors.New("the next key was published too recently to become current")
@@ -139,12 +136,10 @@ func Single(purpose string, secret []byte) (*Set, error) {
 
 // Parse reads a secret's JSON as a key set of purpose. It refuses unknown
 // fields, a set of another purpose, ids that name no key, key ids that are
-// not k<n>, and secrets shorter than MinSecretLen; a seed is ErrSeed.
+// not k<n>, and secrets shorter than MinSecretLen; a seed is the set of the
+// one key k1.
 func Parse(purpose string, data []byte) (*Set, error) {
 	if seed, ok := parseSeed(purpose, data); ok {
-		if purpose == Voter {
-			return nil, ErrSeed
-		}
 		s := &Set{Purpose: purpose, Current: "k1", Keys: map[string]Key{"k1": {Secret: seed}}}
 		if err := s.validate(); err != nil {
 			return nil, err
