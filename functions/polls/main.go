@@ -26,7 +26,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	h := pollsapi.New(env.Store, env.Voters, pollsapi.WithLogger(env.Logger), pollsapi.WithBudget(env.Budget))
+	h := pollsapi.New(env.Store, env.Voters, pollsapi.WithLogger(env.Logger), pollsapi.WithBudget(env.Budget),
+		pollsapi.WithBasePath(env.BasePath))
 	lambda.Start(lambdaenv.Observe(h.Handle))
 	return nil
 }

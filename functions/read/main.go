@@ -26,7 +26,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	h := readapi.New(env.Store, readapi.WithLogger(env.Logger), readapi.WithBudget(env.Budget))
+	h := readapi.New(env.Store, readapi.WithLogger(env.Logger), readapi.WithBudget(env.Budget),
+		readapi.WithBasePath(env.BasePath))
 	lambda.Start(lambdaenv.Observe(h.Handle))
 	return nil
 }

@@ -30,7 +30,8 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	h := site.New(env.Store, env.Voters, cfg, site.WithLogger(env.Logger), site.WithBudget(env.Budget))
+	h := site.New(env.Store, env.Voters, cfg, site.WithLogger(env.Logger), site.WithBudget(env.Budget),
+		site.WithBasePath(env.BasePath))
 	lambda.Start(lambdaenv.Observe(h.Handle))
 	return nil
 }

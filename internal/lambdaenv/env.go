@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -37,6 +38,11 @@ type Env struct {
 	// READ_BUDGET for GETs, WRITE_BUDGET otherwise (apigw.DefaultBudget
 	// when unset).
 	Budget apigw.Budget
+	// BasePath is the path prefix the public site is served under
+	// (BASE_PATH: "/tin-tuc", or "" for none), that every absolute path a
+	// function writes for a browser carries: redirects, links, the voter
+	// cookie's Path. Requests arrive without it (the edge strips it).
+	BasePath string
 }
 
 // Option changes what Load requires.
@@ -70,7 +76,7 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // (tests).
 func WithGetenv(getenv func(string) string) Option { return func(o *options) { o.getenv = getenv } }
 
-// Load reads TABLE_NAME, READ_BUDGET and WRITE_BUDGET, where the cursor keys
+// Load reads TABLE_NAME, READ_BUDGET, WRITE_BUDGET and BASE_PATH, where the cursor keys
 // (and, WithVoters, the voter keys) come from (keyVars: a Secrets Manager
 // secret id on AWS, a plain secret locally), and builds the DynamoDB client
 // (dynamo.AWSTimeouts, dynamo's retries), the store, the cursor codec and
@@ -95,6 +101,10 @@ func Load(ctx context.Context, opts ...Option) (*Env, error) {
 	if budget.Write, err = duration(o.getenv, "WRITE_BUDGET", budget.Write); err != nil {
 		return nil, err
 	}
+	basePath, err := BasePathFrom(o.getenv)
+	if err != nil {
+		return nil, err
+	}
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load AWS config: %w", err)
@@ -106,6 +116,7 @@ func Load(ctx context.Context, opts ...Option) (*Env, error) {
 		return o.fetcher
 	}
 	env := &Env{Logger: o.log, Budget: budget}
+	env.BasePath = basePath
 	if !o.noCursors {
 		src, err := keySource(keyset.Cursor, o.getenv, fetcher, &o)
 		if err != nil {
@@ -122,6 +133,21 @@ func Load(ctx context.Context, opts ...Option) (*Env, error) {
 	}
 	env.Store = dynamo.New(dynamodb.NewFromConfig(cfg, dynamo.ClientOptions(dynamo.AWSTimeouts)), table, env.Cursors)
 	return env, nil
+}
+
+// basePathPattern is what BASE_PATH may be: one or more lower-case segments,
+// each after a slash, with no trailing slash.
+var basePathPattern = regexp.MustCompile(`^(/[a-z0-9-]+)+$`)
+
+// BasePathFrom reads BASE_PATH through getenv: "" when unset, else a path
+// such as /tin-tuc (basePathPattern). It fails, naming the variable, on
+// anything else.
+func BasePathFrom(getenv func(string) string) (string, error) {
+	s := getenv("BASE_PATH")
+	if s != "" && !basePathPattern.MatchString(s) {
+		return "", fmt.Errorf("BASE_PATH: want empty or a path such as /tin-tuc (lower-case letters, digits and hyphens, no trailing slash), got %q", s)
+	}
+	return s, nil
 }
 
 // Duration returns the environment variable name as a Go duration ("30m"),

@@ -201,3 +201,37 @@ func TestKeysIndependent(t *testing.T) {
 		t.Error("after replacing the voter secret's keys, a token of the old keys still verifies: the voter keys did not change")
 	}
 }
+
+// TestBasePath: BASE_PATH is empty or a path of lower-case segments without
+// a trailing slash; Load fails on anything else, naming the variable.
+func TestBasePath(t *testing.T) {
+	for _, tc := range []struct {
+		value, want string
+		ok          bool
+	}{
+		{"", "", true},
+		{"/tin-tuc", "/tin-tuc", true},
+		{"/a/b-2/c", "/a/b-2/c", true},
+		{"/", "", false},
+		{"/tin-tuc/", "", false},
+		{"tin-tuc", "", false},
+		{"/Tin-Tuc", "", false},
+		{"/tin tuc", "", false},
+		{"//tin-tuc", "", false},
+		{"/tin-tuc?x=1", "", false},
+		{"/tin_tuc", "", false},
+		{"/tin-tức", "", false},
+	} {
+		env := map[string]string{"TABLE_NAME": "t", "BASE_PATH": tc.value}
+		e, err := lambdaenv.Load(context.Background(), lambdaenv.WithoutCursors(),
+			lambdaenv.WithGetenv(func(k string) string { return env[k] }))
+		switch {
+		case tc.ok && err != nil:
+			t.Errorf("BASE_PATH=%q: %v", tc.value, err)
+		case tc.ok && e.BasePath != tc.want:
+			t.Errorf("BASE_PATH=%q: BasePath %q; want %q", tc.value, e.BasePath, tc.want)
+		case !tc.ok && (err == nil || !strings.Contains(err.Error(), "BASE_PATH")):
+			t.Errorf("BASE_PATH=%q: err %v; want an error naming BASE_PATH", tc.value, err)
+		}
+	}
+}

@@ -18,6 +18,12 @@ import (
 // its poll form posts: /binh-chon/{id}.
 func FormPath(id string) string { return "/binh-chon/" + id }
 
+// WithBasePath sets the public path prefix ("/tin-tuc"; default none) the
+// form's redirects and the voter cookie's Path carry: behind an edge that
+// serves the site under a prefix, requests arrive without it, but the
+// browser must be sent back under it.
+func WithBasePath(p string) Option { return func(h *Handler) { h.basePath = p } }
+
 // FormErrorParam is the query parameter of the results page that names why a
 // form vote was refused: /binh-chon/{id}?loi=<code>.
 const FormErrorParam = "loi"
@@ -63,7 +69,8 @@ const formChoice = "choice"
 // Answers, all Cache-Control: no-store and carrying the voter cookie when a
 // token was issued:
 //
-//   - counted: 303 See Other to the results page, FormPath(id);
+//   - counted: 303 See Other to the results page, FormPath(id) (under the
+//     base path, WithBasePath);
 //   - refused for a reason the page can explain: 303 to
 //     FormPath(id)?loi=<code>, code one of FormErrors' keys; nothing changes;
 //   - no such poll (404), a body that is not a form (400, 413, 415),
@@ -99,14 +106,14 @@ func (h *Handler) voteForm(ctx context.Context, req apigw.Request) apigw.Respons
 	var resp apigw.Response
 	switch code, refused := formError(c.err, choices); {
 	case c.err == nil:
-		resp = seeOther(FormPath(id))
+		resp = seeOther(h.basePath + FormPath(id))
 	case refused:
-		resp = seeOther(FormPath(id) + "?" + FormErrorParam + "=" + code)
+		resp = seeOther(h.basePath + FormPath(id) + "?" + FormErrorParam + "=" + code)
 	default:
 		resp = h.formPage(ctx, c.err)
 	}
 	if c.issued != "" {
-		resp.Cookies = append(resp.Cookies, voter.SetCookie(c.issued))
+		resp.Cookies = append(resp.Cookies, voter.SetCookie(c.issued, h.basePath))
 	}
 	return resp
 }

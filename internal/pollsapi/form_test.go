@@ -90,7 +90,7 @@ func (e *env) issued(t *testing.T, resp apigw.Response) string {
 		t.Fatalf("cookies %q; want one", resp.Cookies)
 	}
 	c, err := http.ParseSetCookie(resp.Cookies[0])
-	if err != nil || c.Name != voter.Cookie || resp.Cookies[0] != voter.SetCookie(c.Value) {
+	if err != nil || c.Name != voter.Cookie || resp.Cookies[0] != voter.SetCookie(c.Value, "") {
 		t.Fatalf("cookie %q (%v); want voter.SetCookie(token)", resp.Cookies[0], err)
 	}
 	if _, err := e.signer.Verify(c.Value, *e.clock); err != nil {
@@ -474,5 +474,35 @@ func TestFormRefusesCrossSite(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestFormVoteBasePath: behind an edge that serves the site under a prefix,
+// the form's 303 and the voter cookie (of both vote routes) carry it.
+func TestFormVoteBasePath(t *testing.T) {
+	e := mustEnv(t)
+	e.h = pollsapi.New(e.store, e.signer, pollsapi.WithClock(func() time.Time { return *e.clock }), pollsapi.WithBasePath("/tin-tuc"))
+	for _, tc := range []struct {
+		name, location string
+		ev             apigw.Request
+	}{
+		{"form", "/tin-tuc/binh-chon/" + demoPoll, formEvent(t, demoPoll, "choice=o2", "")},
+		{"form refused", "/tin-tuc/binh-chon/" + demoPoll + "?loi=" + pollsapi.FormErrorNoChoice, formEvent(t, demoPoll, "", "")},
+		{"JSON", "", voteEvent(t, demoPoll, `{"choices":["o1"]}`, "", "198.51.100.9")},
+	} {
+		resp, err := e.h.Handle(t.Context(), tc.ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.location != "" && (resp.StatusCode != http.StatusSeeOther || resp.Headers["Location"] != tc.location) {
+			t.Errorf("%s: %d Location %q; want 303 to %s", tc.name, resp.StatusCode, resp.Headers["Location"], tc.location)
+		}
+		if len(resp.Cookies) != 1 {
+			t.Fatalf("%s: cookies %q; want one", tc.name, resp.Cookies)
+		}
+		c, err := http.ParseSetCookie(resp.Cookies[0])
+		if err != nil || c.Name != voter.Cookie || c.Path != "/tin-tuc/" || resp.Cookies[0] != voter.SetCookie(c.Value, "/tin-tuc") {
+			t.Errorf("%s: cookie %q (%v); want Path=/tin-tuc/", tc.name, resp.Cookies[0], err)
+		}
 	}
 }

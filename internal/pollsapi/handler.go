@@ -38,6 +38,8 @@ type Handler struct {
 	log    *slog.Logger
 	route  apigw.Mux
 	budget apigw.Budget
+	// basePath is the public path prefix of redirects and the voter cookie.
+	basePath string
 }
 
 // Option configures a Handler.

@@ -129,8 +129,8 @@ func TestReaderFlow(t *testing.T) {
 		t.Fatalf("no voter token issued: headers %v cookies %v body %s", resp.Headers, resp.Cookies, resp.Body)
 	}
 	// The one cookie format (Path=/: the reader site's poll pages see it too).
-	if resp.Cookies[0] != voter.SetCookie(token) || !strings.Contains(resp.Cookies[0], "; Path=/;") {
-		t.Errorf("cookie %q; want %q", resp.Cookies[0], voter.SetCookie(token))
+	if resp.Cookies[0] != voter.SetCookie(token, "") || !strings.Contains(resp.Cookies[0], "; Path=/;") {
+		t.Errorf("cookie %q; want %q", resp.Cookies[0], voter.SetCookie(token, ""))
 	}
 	if got := results(t, b["poll"]); got != "voters=1 0/0 1/100 0/0 0/0" {
 		t.Errorf("results after the vote: %s", got)

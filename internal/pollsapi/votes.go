@@ -77,7 +77,7 @@ func (h *Handler) vote(ctx context.Context, req apigw.Request) apigw.Response {
 	}
 	if c.issued != "" {
 		resp.Headers[voter.Header] = c.issued
-		resp.Cookies = append(resp.Cookies, voter.SetCookie(c.issued))
+		resp.Cookies = append(resp.Cookies, voter.SetCookie(c.issued, h.basePath))
 	}
 	return resp
 }

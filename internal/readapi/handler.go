@@ -39,6 +39,8 @@ type Handler struct {
 	log    *slog.Logger
 	route  apigw.Mux
 	budget apigw.Budget
+	// basePath is the public path prefix of redirects (WithBasePath).
+	basePath string
 }
 
 // Option configures a Handler.
@@ -50,6 +52,12 @@ func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = 
 // WithBudget sets how long a request may take before it is answered 503
 // (default apigw.DefaultBudget).
 func WithBudget(b apigw.Budget) Option { return func(h *Handler) { h.budget = b } }
+
+// WithBasePath sets the public path prefix ("/tin-tuc"; default none) of
+// the Location of an old slug's 301: behind an edge that serves the API
+// under a prefix, requests arrive without it, but clients must be sent
+// back under it.
+func WithBasePath(p string) Option { return func(h *Handler) { h.basePath = p } }
 
 // WithLogger sets the logger for failed requests (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }

@@ -272,6 +272,16 @@ func TestRedirect(t *testing.T) {
 	}
 }
 
+// TestRedirectBasePath: behind an edge that serves eportal under a prefix,
+// the 301 sends the client back under it.
+func TestRedirectBasePath(t *testing.T) {
+	h := readapi.New(redirectStore{}, readapi.WithBasePath("/tin-tuc"))
+	resp, _ := apigwtest.Serve(t, h, event(t, "get-article-missing"))
+	if resp.StatusCode != 301 || resp.Headers["Location"] != "/tin-tuc/articles/ten-moi" {
+		t.Errorf("old slug = %d %v; want 301 to /tin-tuc/articles/ten-moi", resp.StatusCode, resp.Headers)
+	}
+}
+
 type redirectStore struct{ fakeStore }
 
 func (redirectStore) ArticleBySlug(context.Context, string, time.Time) (portal.SlugTarget, error) {

@@ -70,7 +70,7 @@ func (h *Handler) getArticle(ctx context.Context, req apigw.Request) apigw.Respo
 		return apigw.Error(ctx, h.log, err, notFoundCache)
 	}
 	if target.MovedTo != "" {
-		return apigw.Redirect("/articles/"+target.MovedTo, redirectCache)
+		return apigw.Redirect(h.basePath+"/articles/"+target.MovedTo, redirectCache)
 	}
 	return apigw.Cached(req, toJSON(target.Article, true), articleCache(target.Article, now))
 }

@@ -72,7 +72,7 @@ func (h *Handler) apiDocs(ctx context.Context, req apigw.Request) apigw.Response
 	data := &layout{
 		Title: "Tài liệu API", Description: "Tài liệu API JSON của " + h.cfg.Name,
 		Canonical: base + "/docs", OGType: "website",
-		Crumbs:  []crumb{{Name: "Trang chủ", URL: "/"}, {Name: "Tài liệu API"}},
+		Crumbs:  []crumb{{Name: "Trang chủ", URL: h.path("/")}, {Name: "Tài liệu API"}},
 		Content: reference,
 	}
 	return h.render(ctx, req, "api", http.StatusOK, feedCache, data)

@@ -208,8 +208,10 @@ func w3c(t time.Time) string {
 }
 
 // robots serves GET /robots.txt: everything may be crawled but the editors'
-// API; the sitemap is named.
+// API; the sitemap is named. Under a base path its paths carry it (crawlers
+// read only the host's /robots.txt: whoever runs the host copies the lines).
 func (h *Handler) robots(ctx context.Context, req apigw.Request) apigw.Response {
-	body := "User-agent: *\nAllow: /\nDisallow: /admin/\nDisallow: /binh-chon/*?loi=\n\nSitemap: " + h.baseURL(req) + "/sitemap.xml\n"
+	body := "User-agent: *\nAllow: " + h.path("/") + "\nDisallow: " + h.path("/admin/") + "\nDisallow: " + h.path("/binh-chon/*?loi=") +
+		"\n\nSitemap: " + h.baseURL(req) + "/sitemap.xml\n"
 	return respond(req, http.StatusOK, "text/plain; charset=utf-8", []byte(body), feedCache)
 }

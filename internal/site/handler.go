@@ -37,6 +37,9 @@ type Handler struct {
 	cache  *cache
 	memo   memo
 	pages  *renderer
+	// basePath is the public path prefix of every site path the pages
+	// write ("" or "/tin-tuc", WithBasePath).
+	basePath string
 }
 
 // Option configures a Handler.
@@ -53,6 +56,13 @@ func WithBudget(b apigw.Budget) Option { return func(h *Handler) { h.budget = b 
 // WithLogger sets the logger for failed requests (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }
 
+// WithBasePath sets the public path prefix ("/tin-tuc"; default none) the
+// site is served under: behind an edge that strips it, requests arrive
+// without it (routing is unchanged), but every link, form action, asset,
+// canonical, feed and sitemap URL and redirect the site writes carries it,
+// and the pages tell site.js (data-base on <html>).
+func WithBasePath(p string) Option { return func(h *Handler) { h.basePath = p } }
+
 // WithCacheTTL sets how long the instance keeps the sidebar and short lists
 // (default SidebarTTL); tests use it to see a change at once.
 func WithCacheTTL(d time.Duration) Option {
@@ -62,11 +72,12 @@ func WithCacheTTL(d time.Duration) Option {
 // New returns the site's handler on store, checking poll voters' cookies with
 // voters, for the portal cfg (see Config.Validate). It makes no call.
 func New(store Store, voters *voter.Signer, cfg Config, opts ...Option) *Handler {
-	h := &Handler{store: store, voters: voters, cfg: cfg, now: time.Now, log: slog.Default(), pages: mustRenderer()}
+	h := &Handler{store: store, voters: voters, cfg: cfg, now: time.Now, log: slog.Default()}
 	h.cache = newCache(SidebarTTL, func() time.Time { return h.now() })
 	for _, o := range opts {
 		o(h)
 	}
+	h.pages = mustRenderer(h.basePath)
 	return h
 }
 
@@ -181,9 +192,18 @@ func (h *Handler) match(segs []string) pageFunc {
 	return nil
 }
 
-// baseURL is the origin absolute links are built on: Config.BaseURL, else
-// the request's host with the scheme API Gateway saw.
+// baseURL is what absolute links are built on: the origin, then the base
+// path.
 func (h *Handler) baseURL(req apigw.Request) string {
+	return h.origin(req) + h.basePath
+}
+
+// path is the site path p ("/doc-nhieu") under the base path.
+func (h *Handler) path(p string) string { return h.basePath + p }
+
+// origin is Config.BaseURL, else the request's host with the scheme API
+// Gateway saw.
+func (h *Handler) origin(req apigw.Request) string {
 	if h.cfg.BaseURL != "" {
 		return h.cfg.BaseURL
 	}

@@ -121,7 +121,7 @@ func (h *Handler) article(ctx context.Context, req apigw.Request, s string) apig
 		return h.failed(ctx, req, err)
 	}
 	if target.MovedTo != "" {
-		return redirect("/bai-viet/" + target.MovedTo)
+		return redirect(h.path("/bai-viet/" + target.MovedTo))
 	}
 	a := target.Article
 	side, nav := h.sidebar(ctx)
@@ -137,13 +137,13 @@ func (h *Handler) article(ctx context.Context, req apigw.Request, s string) apig
 		}
 		c.Updated = updated.In(portal.Vietnam).Format(time.RFC3339)
 	}
-	crumbs := []crumb{{Name: "Trang chủ", URL: "/"}}
+	crumbs := []crumb{{Name: "Trang chủ", URL: h.path("/")}}
 	if len(a.Categories) > 0 {
 		if cats, err := h.categories(ctx); err == nil {
 			for i := range cats {
 				if cats[i].ID == a.Categories[0] {
 					c.Category = &cats[i]
-					crumbs = append(crumbs, crumb{Name: cats[i].Name, URL: "/chuyen-muc/" + cats[i].Slug})
+					crumbs = append(crumbs, crumb{Name: cats[i].Name, URL: h.path("/chuyen-muc/" + cats[i].Slug)})
 				}
 			}
 		}
@@ -171,7 +171,7 @@ func (h *Handler) articleLayout(base string, a *portal.Article, c articleContent
 		LD:    h.newsArticle(base, a, c),
 	}
 	if a.CoverImage != nil {
-		data.Image = absolute(base, a.CoverImage.URL)
+		data.Image = h.absolute(base, a.CoverImage.URL)
 	}
 	if c.Category != nil {
 		data.Feeds = append(data.Feeds, feedLink{Title: c.Category.Name, URL: base + "/chuyen-muc/" + c.Category.Slug + "/rss.xml"})
@@ -196,7 +196,7 @@ func (h *Handler) newsArticle(base string, a *portal.Article, c articleContent) 
 		"mainEntityOfPage": c.URL, "inLanguage": "vi",
 		"datePublished": c.Time.ISO,
 		"publisher": map[string]any{"@type": "Organization", "name": h.cfg.Name,
-			"logo": map[string]any{"@type": "ImageObject", "url": absolute(base, h.logoURL())}},
+			"logo": map[string]any{"@type": "ImageObject", "url": h.absolute(base, h.logoURL())}},
 	}
 	if c.Updated != "" {
 		ld["dateModified"] = c.Updated
@@ -205,7 +205,7 @@ func (h *Handler) newsArticle(base string, a *portal.Article, c articleContent) 
 		ld["author"] = map[string]any{"@type": "Person", "name": a.Author}
 	}
 	if a.CoverImage != nil {
-		ld["image"] = []string{absolute(base, a.CoverImage.URL)}
+		ld["image"] = []string{h.absolute(base, a.CoverImage.URL)}
 	}
 	return ld
 }
@@ -237,10 +237,11 @@ func describe(s string) string {
 	return string(r) + "…"
 }
 
-// absolute makes a site path absolute on base; other URLs are kept.
-func absolute(base, u string) string {
+// absolute makes a root-relative path ("/anh/a.jpg", or the logo, already
+// under the base path) absolute on base's origin; other URLs are kept.
+func (h *Handler) absolute(base, u string) string {
 	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
-		return base + u
+		return strings.TrimSuffix(base, h.basePath) + u
 	}
 	return u
 }
@@ -283,17 +284,17 @@ func (h *Handler) category(ctx context.Context, req apigw.Request, s string) api
 	self := "/chuyen-muc/" + cat.Slug
 	c := categoryContent{C: cat, Children: node.Children, Cards: cardsOf(page.Items)}
 	if page.NextCursor != "" {
-		c.Next = self + "?sau=" + url.QueryEscape(page.NextCursor)
+		c.Next = h.path(self) + "?sau=" + url.QueryEscape(page.NextCursor)
 	}
 	if page.PrevCursor != "" {
-		c.Prev = self + "?truoc=" + url.QueryEscape(page.PrevCursor)
+		c.Prev = h.path(self) + "?truoc=" + url.QueryEscape(page.PrevCursor)
 	} else if q.Cursor != "" {
-		c.Prev = self // the first page has no cursor
+		c.Prev = h.path(self) // the first page has no cursor
 	}
 	data := &layout{
 		Title: cat.Name, Description: cat.Name + " - " + h.cfg.Name,
 		Canonical: base + self, OGType: "website",
-		Crumbs: []crumb{{Name: "Trang chủ", URL: "/"}, {Name: cat.Name}},
+		Crumbs: []crumb{{Name: "Trang chủ", URL: h.path("/")}, {Name: cat.Name}},
 		Feeds:  []feedLink{{Title: cat.Name, URL: base + self + "/rss.xml"}},
 		Nav:    nav, Side: side, Content: c,
 		// Later pages are for readers; search engines index the first.
@@ -365,7 +366,7 @@ func (h *Handler) mostRead(ctx context.Context, req apigw.Request) apigw.Respons
 		if cur {
 			c.Period = pn.p
 		}
-		c.Periods = append(c.Periods, periodLink{Name: pn.name, URL: "/doc-nhieu?ky=" + pn.key, Current: cur})
+		c.Periods = append(c.Periods, periodLink{Name: pn.name, URL: h.path("/doc-nhieu?ky=" + pn.key), Current: cur})
 	}
 	if c.Period == "" {
 		return h.errorPage(ctx, req, http.StatusBadRequest, nil)
@@ -380,7 +381,7 @@ func (h *Handler) mostRead(ctx context.Context, req apigw.Request) apigw.Respons
 	data := &layout{
 		Title: "Đọc nhiều", Description: "Các bài viết được đọc nhiều nhất - " + h.cfg.Name,
 		Canonical: base + "/doc-nhieu", OGType: "website",
-		Crumbs: []crumb{{Name: "Trang chủ", URL: "/"}, {Name: "Đọc nhiều"}},
+		Crumbs: []crumb{{Name: "Trang chủ", URL: h.path("/")}, {Name: "Đọc nhiều"}},
 		Nav:    nav, Side: side, Content: c,
 	}
 	return h.render(ctx, req, "most-read", http.StatusOK, pageCache, data)

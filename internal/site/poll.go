@@ -69,7 +69,7 @@ func (h *Handler) poll(ctx context.Context, req apigw.Request, id string) apigw.
 	data := &layout{
 		Title: "Thăm dò ý kiến", Description: p.Question,
 		Canonical: base + "/binh-chon/" + p.ID, OGType: "website",
-		Crumbs: []crumb{{Name: "Trang chủ", URL: "/"}, {Name: "Thăm dò ý kiến"}},
+		Crumbs: []crumb{{Name: "Trang chủ", URL: h.path("/")}, {Name: "Thăm dò ý kiến"}},
 		Nav:    nav, Side: side, Content: c,
 		NoIndex: req.QueryStringParameters["loi"] != "",
 	}

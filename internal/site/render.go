@@ -46,16 +46,28 @@ type renderer struct {
 	pages map[string]*template.Template
 }
 
-func mustRenderer() *renderer {
-	r, err := newRenderer()
+func mustRenderer(basePath string) *renderer {
+	r, err := newRenderer(basePath)
 	if err != nil {
 		panic(err) // the templates are embedded: a parse error is a bug, caught by every test
 	}
 	return r
 }
 
-func newRenderer() (*renderer, error) {
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
+// newRenderer parses the pages with the functions of a site served under
+// basePath ("" or "/tin-tuc"): {{base}} is the prefix of every site path a
+// template writes (href="{{base}}/doc-nhieu"), {{asset}} includes it.
+func newRenderer(basePath string) (*renderer, error) {
+	fm := template.FuncMap{
+		"base":  func() string { return basePath },
+		"asset": func(name string) string { return basePath + assetPath(name) },
+	}
+	for k, v := range funcs {
+		if fm[k] == nil {
+			fm[k] = v
+		}
+	}
+	base, err := template.New("layout.html").Funcs(fm).ParseFS(templateFiles, "templates/layout.html", "templates/partials.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
@@ -75,8 +87,9 @@ func newRenderer() (*renderer, error) {
 	return r, nil
 }
 
+// funcs are the templates' functions that do not depend on the handler;
+// newRenderer adds base and asset.
 var funcs = template.FuncMap{
-	"asset":    assetPath,
 	"iso":      func(t time.Time) string { return t.In(portal.Vietnam).Format(time.RFC3339) },
 	"display":  portal.DisplayTime,
 	"percent":  func(p portal.Percent) string { return strings.Replace(p.String(), ".", ",", 1) },

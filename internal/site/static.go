@@ -59,7 +59,7 @@ func hashAssets() (map[string]asset, map[string]string) {
 }
 
 // assetPath returns the URL path of a static file by its plain name; the
-// templates call it ({{asset "site.css"}}). An unknown name is a bug in a
+// templates call it, under the base path ({{asset "site.css"}}). An unknown name is a bug in a
 // template: it panics, and every page test catches it.
 func assetPath(name string) string {
 	h, ok := hashedNames[name]
@@ -83,10 +83,11 @@ func (h *Handler) static(ctx context.Context, req apigw.Request, name string) ap
 	return resp
 }
 
-// logoURL is the configured logo, or the embedded emblem.
+// logoURL is the configured logo, or the embedded emblem (under the base
+// path).
 func (h *Handler) logoURL() string {
 	if h.cfg.LogoURL != "" {
 		return h.cfg.LogoURL
 	}
-	return assetPath("logo.svg")
+	return h.path(assetPath("logo.svg"))
 }

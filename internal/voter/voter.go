@@ -44,13 +44,15 @@ const (
 )
 
 // SetCookie returns the Set-Cookie value that keeps token in a browser: the
-// cookie Cookie for the whole site (Path=/, so the reader site's poll pages
-// under /binh-chon see it as well as the API's /polls routes), for the
-// token's MaxAge, out of scripts' reach (HttpOnly), over HTTPS only, and not
-// sent on cross-site subrequests or POSTs (SameSite=Lax). Every response that
-// issues a token sets the cookie with it.
-func SetCookie(token string) string {
-	return Cookie + "=" + token + "; Path=/; Max-Age=" + strconv.Itoa(int(MaxAge.Seconds())) +
+// cookie Cookie for the whole site (Path=basePath+"/", "/" when the site is
+// served at the root, so the reader site's poll pages under /binh-chon see
+// it as well as the API's /polls routes), for the token's MaxAge, out of
+// scripts' reach (HttpOnly), over HTTPS only, and not sent on cross-site
+// subrequests or POSTs (SameSite=Lax). Every response that issues a token
+// sets the cookie with it. basePath is the public path prefix ("" or
+// "/tin-tuc", lambdaenv's BASE_PATH).
+func SetCookie(token, basePath string) string {
+	return Cookie + "=" + token + "; Path=" + basePath + "/; Max-Age=" + strconv.Itoa(int(MaxAge.Seconds())) +
 		"; HttpOnly; Secure; SameSite=Lax"
 }
 

@@ -96,17 +96,20 @@ func sibling(c byte) byte {
 
 // TestSetCookie: the cookie a browser keeps the token in reaches every path
 // of the site (the API's /polls and the reader site's /binh-chon pages),
+// under the base path when there is one,
 // lives as long as the token, and is HttpOnly, Secure and SameSite=Lax.
 func TestSetCookie(t *testing.T) {
 	tok, _ := mustSigner(t, "a deployment secret of 32 bytes!").Issue(now)
-	line := voter.SetCookie(tok)
-	c, err := http.ParseSetCookie(line)
-	if err != nil {
-		t.Fatalf("ParseSetCookie(%q): %v", line, err)
-	}
-	if c.Name != voter.Cookie || c.Value != tok || c.Path != "/" || c.MaxAge != int(voter.MaxAge.Seconds()) ||
-		!c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Domain != "" || !c.Expires.IsZero() {
-		t.Errorf("SetCookie = %q; parsed %+v", line, c)
+	for base, path := range map[string]string{"": "/", "/tin-tuc": "/tin-tuc/"} {
+		line := voter.SetCookie(tok, base)
+		c, err := http.ParseSetCookie(line)
+		if err != nil {
+			t.Fatalf("ParseSetCookie(%q): %v", line, err)
+		}
+		if c.Name != voter.Cookie || c.Value != tok || c.Path != path || c.MaxAge != int(voter.MaxAge.Seconds()) ||
+			!c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Domain != "" || !c.Expires.IsZero() {
+			t.Errorf("SetCookie(base path %q) = %q; parsed %+v", base, line, c)
+		}
 	}
 }
 

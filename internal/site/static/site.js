@@ -7,13 +7,17 @@
 (function () {
   "use strict";
 
+  // The path prefix the site is served under ("" or "/tin-tuc"): the pages
+  // name it on <html data-base>, as every link they write carries it.
+  var base = document.documentElement.getAttribute("data-base") || "";
+
   var fmt = function (n) { return Number(n).toLocaleString("vi-VN"); };
 
   // View beacon. keepalive lets the request finish if the reader leaves.
   var article = document.querySelector("article[data-slug]");
   if (article) {
     var slug = article.getAttribute("data-slug");
-    fetch("/articles/" + encodeURIComponent(slug) + "/views", {
+    fetch(base + "/articles/" + encodeURIComponent(slug) + "/views", {
       method: "POST", keepalive: true, credentials: "same-origin"
     }).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (d) {
@@ -101,7 +105,7 @@
       if (choices.length === 0) { showError(form, "Bạn chưa chọn phương án nào."); return; }
       var button = form.querySelector("button[type=submit]");
       if (button) { button.disabled = true; }
-      fetch("/polls/" + encodeURIComponent(id) + "/votes", {
+      fetch(base + "/polls/" + encodeURIComponent(id) + "/votes", {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ choices: choices })
