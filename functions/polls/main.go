@@ -27,7 +27,7 @@ func run() error {
 		return err
 	}
 	h := pollsapi.New(env.Store, env.Voters, pollsapi.WithLogger(env.Logger), pollsapi.WithBudget(env.Budget),
-		pollsapi.WithBasePath(env.BasePath))
+		pollsapi.WithEdgeSecret(env.EdgeSecret), pollsapi.WithBasePath(env.BasePath))
 	lambda.Start(lambdaenv.Observe(h.Handle))
 	return nil
 }

@@ -40,6 +40,7 @@ func run() error {
 		return err
 	}
 	h := viewsapi.New(env.Store, viewsapi.WithLogger(env.Logger), viewsapi.WithBudget(env.Budget),
+		viewsapi.WithEdgeSecret(env.EdgeSecret),
 		viewsapi.WithConfig(viewsapi.Config{Window: window, Shards: shards}))
 	lambda.Start(lambdaenv.Observe(h.Handle))
 	return nil

@@ -63,7 +63,10 @@ func TestEdgeDistribution(t *testing.T) {
 	origins, _ := tpl.Lookup(cfg("Origins")...)
 	if want := []any{map[string]any{"Id": "api",
 		"DomainName":         template.Intrinsic{Tag: "!Sub", Value: "${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
-		"CustomOriginConfig": map[string]any{"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": []any{"TLSv1.2"}}}}; !reflect.DeepEqual(origins, want) {
+		"CustomOriginConfig": map[string]any{"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": []any{"TLSv1.2"}},
+		"OriginCustomHeaders": template.Intrinsic{Tag: "!If", Value: []any{"EdgeHasOriginSecret", // TestEdgeOriginSecret
+			[]any{map[string]any{"HeaderName": "X-Edge-Secret", "HeaderValue": ref("EdgeOriginSecret")}}, ref("AWS::NoValue")}},
+	}}; !reflect.DeepEqual(origins, want) {
 		t.Errorf("Origins = %#v; want the API's execute-api host over HTTPS", origins)
 	}
 
@@ -240,5 +243,39 @@ func TestWAFTemplate(t *testing.T) {
 	}
 	if !rate || !common {
 		t.Errorf("rules: per-IP rate rule %v, common rule set %v; want both", rate, common)
+	}
+}
+
+// TestEdgeOriginSecret: with a secret set, the distribution sends it to the
+// API in X-Edge-Secret, and the two functions that dedupe by address (views,
+// polls) get it, so that they trust the edge's X-Viewer-Address and nothing
+// else's; without it, the header is not sent and the functions get "".
+func TestEdgeOriginSecret(t *testing.T) {
+	tpl := mustLoad(t)
+	wantValue(t, tpl, true, "Parameters", "EdgeOriginSecret", "NoEcho")
+	wantValue(t, tpl, "", "Parameters", "EdgeOriginSecret", "Default")
+	wantValue(t, tpl, template.Intrinsic{Tag: "!And", Value: []any{
+		template.Intrinsic{Tag: "!Condition", Value: "EdgeEnabled"},
+		template.Intrinsic{Tag: "!Not", Value: []any{template.Intrinsic{Tag: "!Equals", Value: []any{ref("EdgeOriginSecret"), ""}}}},
+	}}, "Conditions", "EdgeHasOriginSecret")
+	origins, _ := tpl.Lookup("Resources", "EdgeDistribution", "Properties", "DistributionConfig", "Origins")
+	list, _ := origins.([]any)
+	if len(list) != 1 {
+		t.Fatalf("origins = %v; want the API", origins)
+	}
+	headers := list[0].(map[string]any)["OriginCustomHeaders"]
+	want := template.Intrinsic{Tag: "!If", Value: []any{"EdgeHasOriginSecret",
+		[]any{map[string]any{"HeaderName": "X-Edge-Secret", "HeaderValue": ref("EdgeOriginSecret")}}, ref("AWS::NoValue")}}
+	if !reflect.DeepEqual(headers, want) {
+		t.Errorf("OriginCustomHeaders = %#v; want %#v", headers, want)
+	}
+	env := template.Intrinsic{Tag: "!If", Value: []any{"EdgeHasOriginSecret", ref("EdgeOriginSecret"), ""}}
+	for _, fn := range []string{"ViewsFunction", "PollsFunction"} {
+		wantValue(t, tpl, env, "Resources", fn, "Properties", "Environment", "Variables", "EDGE_ORIGIN_SECRET")
+	}
+	for _, fn := range []string{"ReadFunction", "SiteFunction", "AdminFunction"} {
+		if v, ok := tpl.Lookup("Resources", fn, "Properties", "Environment", "Variables", "EDGE_ORIGIN_SECRET"); ok {
+			t.Errorf("%s gets EDGE_ORIGIN_SECRET (%v); it dedupes no address", fn, v)
+		}
 	}
 }

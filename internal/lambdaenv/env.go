@@ -43,7 +43,15 @@ type Env struct {
 	// function writes for a browser carries: redirects, links, the voter
 	// cookie's Path. Requests arrive without it (the edge strips it).
 	BasePath string
+	// EdgeSecret is EDGE_ORIGIN_SECRET: the value the edge (CloudFront)
+	// sends in X-Edge-Secret, which makes its X-Viewer-Address the client's
+	// address (apigw.ClientAddress); empty without an edge.
+	EdgeSecret string
 }
+
+// minEdgeSecret is the shortest EDGE_ORIGIN_SECRET Load accepts: it stands
+// between a client and a forged X-Viewer-Address.
+const minEdgeSecret = 32
 
 // Option changes what Load requires.
 type Option func(*options)
@@ -115,7 +123,10 @@ func Load(ctx context.Context, opts ...Option) (*Env, error) {
 		}
 		return o.fetcher
 	}
-	env := &Env{Logger: o.log, Budget: budget}
+	env := &Env{Logger: o.log, Budget: budget, EdgeSecret: o.getenv("EDGE_ORIGIN_SECRET")}
+	if n := len(env.EdgeSecret); n > 0 && n < minEdgeSecret {
+		return nil, fmt.Errorf("EDGE_ORIGIN_SECRET: want at least %d characters, got %d", minEdgeSecret, n)
+	}
 	env.BasePath = basePath
 	if !o.noCursors {
 		src, err := keySource(keyset.Cursor, o.getenv, fetcher, &o)

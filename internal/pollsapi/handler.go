@@ -40,6 +40,8 @@ type Handler struct {
 	budget apigw.Budget
 	// basePath is the public path prefix of redirects and the voter cookie.
 	basePath string
+	// edgeSecret, when set, lets the edge's X-Viewer-Address name the voter's address.
+	edgeSecret string
 }
 
 // Option configures a Handler.
@@ -51,6 +53,13 @@ func WithClock(now func() time.Time) Option { return func(h *Handler) { h.now = 
 // WithBudget sets how long a request may take before it is answered 503
 // (default apigw.DefaultBudget).
 func WithBudget(b apigw.Budget) Option { return func(h *Handler) { h.budget = b } }
+
+// WithEdgeSecret makes votes take the voter's address from the edge's
+// X-Viewer-Address when the request carries this secret in X-Edge-Secret
+// (apigw.ClientAddress): behind CloudFront the source IP is an edge
+// server's, and the per-address cap would count every reader it serves as
+// one address.
+func WithEdgeSecret(secret string) Option { return func(h *Handler) { h.edgeSecret = secret } }
 
 // WithLogger sets the logger for failed requests (default slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(h *Handler) { h.log = l } }

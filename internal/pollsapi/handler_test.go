@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 	"testing"
@@ -367,5 +368,43 @@ func TestAddressPolicyThroughHandler(t *testing.T) {
 	}
 	if got := e.state(t, "theo-ip"); got != "2 map[a:1 b:1]" {
 		t.Errorf("tally %s", got)
+	}
+}
+
+// TestAddressCapBehindTheEdge: behind CloudFront every voter arrives from an
+// edge server's address. With the edge's secret, the per-address cap counts
+// the reader's address the edge set in X-Viewer-Address; a forged
+// X-Viewer-Address sent straight to the API (no secret) counts against the
+// caller's own source address.
+func TestAddressCapBehindTheEdge(t *testing.T) {
+	const secret = "edge-secret-0123456789abcdefghijklmnop"
+	e := mustEnv(t)
+	e.h = pollsapi.New(e.store, e.signer, pollsapi.WithClock(func() time.Time { return *e.clock }), pollsapi.WithEdgeSecret(secret))
+	p := &portal.Poll{ID: "edge", Question: "?", MaxChoices: 1, OpensAt: &now,
+		Options: []portal.PollOption{{ID: "a", Label: "A"}, {ID: "b", Label: "B"}},
+		Status:  portal.PollOpen, Dedupe: portal.DedupeToken, Results: portal.ResultsAlways, VotesPerAddress: 1, Version: 1}
+	if err := e.store.CreatePoll(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	vote := func(viewer, sent string) int {
+		ev := voteEvent(t, "edge", `{"choices":["a"]}`, "", "130.176.1.1") // one edge server
+		ev.Headers = maps.Clone(ev.Headers)
+		ev.Headers["x-viewer-address"] = viewer
+		if sent != "" {
+			ev.Headers["x-edge-secret"] = sent
+		}
+		resp, _ := e.serve(t, ev)
+		return resp.StatusCode
+	}
+	got := []int{vote("203.0.113.1", secret), vote("203.0.113.2", secret), vote("203.0.113.1", secret)}
+	if fmt.Sprint(got) != "[200 200 429]" {
+		t.Errorf("through the edge (cap 1): %v; want two readers counted, the first one's second vote capped", got)
+	}
+	forged := []int{vote("198.51.100.1", ""), vote("198.51.100.2", "")}
+	if fmt.Sprint(forged) != "[200 429]" {
+		t.Errorf("forged viewer addresses from one source: %v; want the source address capped after one", forged)
+	}
+	if got := e.state(t, "edge"); got != "3 map[a:3]" {
+		t.Errorf("tally %s; want 3 votes", got)
 	}
 }

@@ -164,7 +164,7 @@ func (h *Handler) castVote(ctx context.Context, req apigw.Request, id string, ch
 			return c
 		}
 	}
-	ip, ua := req.RequestContext.HTTP.SourceIP, req.RequestContext.HTTP.UserAgent
+	ip, ua := apigw.ClientAddress(req, h.edgeSecret), req.RequestContext.HTTP.UserAgent
 	if ua == "" {
 		ua = apigw.Header(req, "User-Agent")
 	}

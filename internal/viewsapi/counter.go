@@ -90,6 +90,8 @@ type counter struct {
 	now    func() time.Time
 	log    *slog.Logger
 	shard  func(n int) int
+	// edgeSecret, when set, lets the edge's X-Viewer-Address name the visitor.
+	edgeSecret string
 
 	keyMu  sync.Mutex
 	keyDay portal.Day

@@ -2,6 +2,8 @@ package viewsapi_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -298,5 +300,49 @@ func TestDailyKeyRotates(t *testing.T) {
 	}
 	if got := h.keysWithPrefix(t, "VIEWKEY#"); !slices.Equal(got, []string{"VIEWKEY#2026-11-27|VIEWKEY"}) {
 		t.Errorf("keys on Friday = %v; want Friday's only", got)
+	}
+}
+
+// TestVisitorsBehindTheEdge: behind CloudFront every reader arrives from an
+// edge server's address. With the edge's secret, the handler tells readers
+// apart by the X-Viewer-Address the edge set; a client that calls the API
+// directly with a forged X-Viewer-Address (no secret, or a wrong one) is
+// still deduped by its own source address.
+func TestVisitorsBehindTheEdge(t *testing.T) {
+	const secret = "edge-secret-0123456789abcdefghijklmnop"
+	h := mustHarness(t)
+	fn := h.handler(viewsapi.Config{Shards: 2, Window: 30 * time.Minute}, viewsapi.WithEdgeSecret(secret))
+	viaEdge := func(reader int, sent string) apigw.Request {
+		ev := beacon(t, sampleSlug, 0) // every request from one edge server
+		ev.Headers = maps.Clone(ev.Headers)
+		ev.Headers["x-viewer-address"] = fmt.Sprintf("203.0.113.%d", reader)
+		if sent != "" {
+			ev.Headers["x-edge-secret"] = sent
+		}
+		return ev
+	}
+	for reader := 1; reader <= 3; reader++ {
+		if r := send(t, fn, viaEdge(reader, secret)); !r.counted {
+			t.Errorf("reader %d through the edge: %+v; want counted", reader, r)
+		}
+	}
+	if r := send(t, fn, viaEdge(2, secret)); r.counted {
+		t.Errorf("reader 2 again within the window: %+v; want not counted", r)
+	}
+	// Direct calls with forged headers, all from one source address: that
+	// address is the visitor, counted once whatever the headers say.
+	counted := 0
+	for reader := 4; reader <= 6; reader++ {
+		for _, sent := range []string{"", secret + "x"} {
+			if r := send(t, fn, viaEdge(reader, sent)); r.counted {
+				counted++
+			}
+		}
+	}
+	if counted != 1 {
+		t.Errorf("6 forged beacons from one source address: %d counted; want 1", counted)
+	}
+	if got := h.shardSum(t, sampleID, 2); got != 4 {
+		t.Errorf("shards hold %d views; want 4 (three readers and one direct caller)", got)
 	}
 }

@@ -45,6 +45,12 @@ func WithBudget(b apigw.Budget) Option { return func(c *counter) { c.budget = b 
 // WithConfig sets the window, shard count and cache lifetimes.
 func WithConfig(cfg Config) Option { return func(c *counter) { c.cfg = cfg } }
 
+// WithEdgeSecret makes the handler take the visitor's address from the
+// edge's X-Viewer-Address when the request carries this secret in
+// X-Edge-Secret (apigw.ClientAddress): behind CloudFront the source IP is an
+// edge server's, and every reader it serves would be one visitor.
+func WithEdgeSecret(secret string) Option { return func(c *counter) { c.edgeSecret = secret } }
+
 // WithShardPicker sets how a counted view picks its shard among n (default:
 // uniformly at random), for tests that need to know where writes land.
 func WithShardPicker(pick func(n int) int) Option { return func(c *counter) { c.shard = pick } }
@@ -98,7 +104,7 @@ func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response
 	if !slug.Valid(s) {
 		return apigw.Error(ctx, c.log, errNotFound, apigw.NoStore), nil
 	}
-	res, err := c.count(ctx, s, req.RequestContext.HTTP.SourceIP, apigw.Header(req, "User-Agent"))
+	res, err := c.count(ctx, s, apigw.ClientAddress(req, c.edgeSecret), apigw.Header(req, "User-Agent"))
 	if err != nil {
 		return apigw.Error(ctx, c.log, err, apigw.NoStore), nil
 	}
