@@ -49,7 +49,7 @@ build: ## build every function's bootstrap into bin/<function>/ and show the siz
 		printf '  functions/%-8s %s bytes\n' $$f $$(stat -c %s $(BIN)/$$f/bootstrap); \
 	done
 
-run: ## serve the whole API with demo content on http://127.0.0.1:3000
+run: ## serve the reader site and the whole API with demo content on http://127.0.0.1:3000
 	$(GO) run ./infra/run
 
 token: ## print a local JWT for ROLE=editor|publisher|admin
@@ -64,7 +64,7 @@ admin-user: ## create user EMAIL on the deployed STACK (default eportal) and add
 	@test -n '$(EMAIL)' || { echo "usage: make admin-user EMAIL=you@example.vn GROUP=admin [STACK=eportal] [DRY_RUN=1]"; exit 2; }
 	$(GO) run ./infra/users -stack '$(STACK)' $(if $(DRY_RUN),-dry-run) create '$(EMAIL)' $(GROUP)
 
-test: tools lint fuzz-short ## everything CI runs: lint, short fuzzing, unit, DynamoDB Local, template, emulator tests
+test: tools lint fuzz-short ## everything CI runs: lint, short fuzzing, unit, DynamoDB Local, template, emulator and browser tests
 	$(GO) test -count=1 ./...
 
 lint: $(STATICCHECK) ## gofmt, go vet, staticcheck, cfn-lint (SAM and translated)
