@@ -45,9 +45,6 @@ func DecodeJSON(req Request, dst any) error {
 	if v := reflect.ValueOf(dst); v.Kind() != reflect.Pointer || v.IsNil() {
 		return &portal.Error{Code: portal.EINTERNAL, Op: op, Err: fmt.Errorf("destination %T is not a non-nil pointer", dst)}
 	}
-	if err := checkContentType(Header(req, "Content-Type")); err != nil {
-		return err
-	}
 	body, err := requestBody(req)
 	if err != nil {
 		return err
@@ -81,22 +78,20 @@ func tooLarge() error {
 	return portal.Errorf(portal.ETOOLARGE, "request body is larger than %d bytes.", MaxBody)
 }
 
-func checkContentType(ct string) error {
-	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil || mt != "application/json" {
-		return portal.Errorf(portal.EMEDIATYPE, "Content-Type must be application/json.")
+// ReadBody returns req's body, base64-decoded when API Gateway encoded it,
+// after checking that its Content-Type is mediaType (with no parameter but
+// charset=utf-8) and its size at most MaxBody. Errors: EMEDIATYPE,
+// ETOOLARGE, EINVALID (bad base64).
+func ReadBody(req Request, mediaType string) ([]byte, error) {
+	mt, params, err := mime.ParseMediaType(Header(req, "Content-Type"))
+	if err != nil || mt != mediaType {
+		return nil, portal.Errorf(portal.EMEDIATYPE, "Content-Type must be %s.", mediaType)
 	}
 	for k, v := range params {
 		if k != "charset" || !strings.EqualFold(v, "utf-8") {
-			return portal.Errorf(portal.EMEDIATYPE, "Content-Type must be application/json with no parameter but charset=utf-8.")
+			return nil, portal.Errorf(portal.EMEDIATYPE, "Content-Type must be %s with no parameter but charset=utf-8.", mediaType)
 		}
 	}
-	return nil
-}
-
-// requestBody returns req's body, base64-decoded when API Gateway encoded
-// it, after the size, emptiness and UTF-8 checks.
-func requestBody(req Request) ([]byte, error) {
 	limit := MaxBody
 	if req.IsBase64Encoded {
 		limit = base64.StdEncoding.EncodedLen(MaxBody)
@@ -115,6 +110,16 @@ func requestBody(req Request) ([]byte, error) {
 		}
 	} else {
 		body = []byte(req.Body)
+	}
+	return body, nil
+}
+
+// requestBody returns a JSON request's body (ReadBody) after the emptiness
+// and UTF-8 checks.
+func requestBody(req Request) ([]byte, error) {
+	body, err := ReadBody(req, "application/json")
+	if err != nil {
+		return nil, err
 	}
 	if len(bytes.Trim(body, " \t\r\n")) == 0 {
 		return nil, invalid("request body is required.")

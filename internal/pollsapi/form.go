@@ -2,9 +2,7 @@ package pollsapi
 
 import (
 	"context"
-	"encoding/base64"
 	"html"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -146,32 +144,11 @@ func formError(err error, choices []string) (string, bool) {
 // apigw.MaxBody bytes (checked before base64 decoding too, as DecodeJSON
 // does); EINVALID for bad base64 or a body that is not form encoding.
 func formChoices(req apigw.Request) ([]string, error) {
-	mt, params, err := mime.ParseMediaType(apigw.Header(req, "Content-Type"))
-	if err != nil || mt != formType {
-		return nil, portal.Errorf(portal.EMEDIATYPE, "Content-Type must be %s.", formType)
+	body, err := apigw.ReadBody(req, formType)
+	if err != nil {
+		return nil, err
 	}
-	for k, v := range params {
-		if k != "charset" || !strings.EqualFold(v, "utf-8") {
-			return nil, portal.Errorf(portal.EMEDIATYPE, "Content-Type must be %s with no parameter but charset=utf-8.", formType)
-		}
-	}
-	tooLarge := portal.Errorf(portal.ETOOLARGE, "request body is larger than %d bytes.", apigw.MaxBody)
-	body := req.Body
-	if req.IsBase64Encoded {
-		// API Gateway sends a form body base64-encoded.
-		if len(body) > base64.StdEncoding.EncodedLen(apigw.MaxBody) {
-			return nil, tooLarge
-		}
-		raw, err := base64.StdEncoding.DecodeString(body)
-		if err != nil {
-			return nil, portal.Errorf(portal.EINVALID, "request body is not valid base64.")
-		}
-		body = string(raw)
-	}
-	if len(body) > apigw.MaxBody {
-		return nil, tooLarge
-	}
-	form, err := url.ParseQuery(body)
+	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		return nil, portal.Errorf(portal.EINVALID, "request body is not a form (%s).", formType)
 	}

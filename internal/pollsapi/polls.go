@@ -120,10 +120,5 @@ func token(req apigw.Request) string {
 	if t := strings.TrimSpace(apigw.Header(req, voter.Header)); t != "" {
 		return t
 	}
-	for _, c := range req.Cookies {
-		if name, value, ok := strings.Cut(strings.TrimSpace(c), "="); ok && name == voter.Cookie {
-			return value
-		}
-	}
-	return ""
+	return voter.FromCookies(req.Cookies)
 }

@@ -45,6 +45,20 @@ func newCache(ttl time.Duration, now func() time.Time) *cache {
 	return &cache{ttl: ttl, now: now, entries: map[string]*entry{}}
 }
 
+// fresh reports whether every key holds a value that has not expired: get
+// would answer each from memory.
+func (c *cache) fresh(keys ...string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	for _, k := range keys {
+		if e := c.entries[k]; e == nil || e.value == nil || !now.Before(e.expires) {
+			return false
+		}
+	}
+	return true
+}
+
 // get returns key's value, calling load when it is missing or expired.
 func (c *cache) get(ctx context.Context, key string, load func(context.Context) (any, error)) (any, error) {
 	for {

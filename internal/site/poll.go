@@ -3,7 +3,6 @@ package site
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"eportal/internal/apigw"
 	"eportal/internal/pollsapi"
@@ -35,7 +34,7 @@ func (h *Handler) poll(ctx context.Context, req apigw.Request, id string) apigw.
 	}
 	now := h.now()
 	var tokenHash voter.ID
-	if tok := voterCookie(req); tok != "" && h.voters != nil {
+	if tok := voter.FromCookies(req.Cookies); tok != "" && h.voters != nil {
 		if err := h.voters.Load(ctx); err != nil { // the keys cannot be read: 503
 			return h.failed(ctx, req, err)
 		}
@@ -80,14 +79,4 @@ func (h *Handler) poll(ctx context.Context, req apigw.Request, id string) apigw.
 	resp := h.render(ctx, req, "poll", http.StatusOK, cacheControl, data)
 	resp.Headers["Vary"] = "Cookie"
 	return resp
-}
-
-// voterCookie returns the eportal_voter cookie of the request, or "".
-func voterCookie(req apigw.Request) string {
-	for _, c := range req.Cookies {
-		if name, value, ok := strings.Cut(strings.TrimSpace(c), "="); ok && name == voter.Cookie {
-			return value
-		}
-	}
-	return ""
 }

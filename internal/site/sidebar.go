@@ -57,48 +57,54 @@ func cardsOf(as []portal.Article) []card {
 	return out
 }
 
-// sidebar loads the sidebar's four parts from the instance cache, in
-// parallel on a cold instance. Each part is best effort: a part that cannot
-// be loaded (and has no previous value) is left empty and logged, and the
-// page still renders. It also returns the root categories for the menu.
+// sidebar loads the sidebar's four parts from the instance cache: in
+// parallel when one of them must be read from the store (a cold instance, an
+// expired entry), in turn when all are fresh (a warm page, where goroutines
+// would only cost). Each part is best effort: a part that cannot be loaded
+// (and has no previous value) is left empty and logged, and the page still
+// renders. It also returns the root categories for the menu.
 func (h *Handler) sidebar(ctx context.Context) (*sidebar, []*portal.CategoryNode) {
 	s := &sidebar{ChildMax: childrenMax}
+	parts := [...]func(){
+		func() { s.Categories = h.categoryTree(ctx) },
+		func() {
+			v, err := h.cache.get(ctx, "links", func(ctx context.Context) (any, error) { return h.store.Links(ctx) })
+			if h.keep(ctx, "links", err) {
+				s.Links = v.([]portal.Link)
+			}
+		},
+		func() {
+			v, err := h.cache.get(ctx, "poll", func(ctx context.Context) (any, error) {
+				polls, _, err := h.store.ActivePolls(ctx, h.now(), 5, "")
+				if err != nil {
+					return nil, err
+				}
+				return pollBox{polls: polls}, nil
+			})
+			if h.keep(ctx, "poll", err) {
+				s.Poll = v.(pollBox).open(h.now())
+			}
+		},
+		func() {
+			v, err := h.mostReadList(ctx, portal.PeriodWeek)
+			if h.keep(ctx, "most read", err) {
+				s.MostRead = v
+				if len(s.MostRead) > mostReadSize {
+					s.MostRead = s.MostRead[:mostReadSize]
+				}
+			}
+		},
+	}
+	if h.cache.fresh("categories", "links", "poll", "popular:"+string(portal.PeriodWeek)) {
+		for _, part := range parts {
+			part()
+		}
+		return s, s.Categories
+	}
 	var wg sync.WaitGroup
-	wg.Add(4)
-	go func() {
-		defer wg.Done()
-		s.Categories = h.categoryTree(ctx)
-	}()
-	go func() {
-		defer wg.Done()
-		v, err := h.cache.get(ctx, "links", func(ctx context.Context) (any, error) { return h.store.Links(ctx) })
-		if h.keep(ctx, "links", err) {
-			s.Links = v.([]portal.Link)
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		v, err := h.cache.get(ctx, "poll", func(ctx context.Context) (any, error) {
-			polls, _, err := h.store.ActivePolls(ctx, h.now(), 5, "")
-			if err != nil {
-				return nil, err
-			}
-			return pollBox{polls: polls}, nil
-		})
-		if h.keep(ctx, "poll", err) {
-			s.Poll = v.(pollBox).open(h.now())
-		}
-	}()
-	go func() {
-		defer wg.Done()
-		v, err := h.mostReadList(ctx, portal.PeriodWeek)
-		if h.keep(ctx, "most read", err) {
-			s.MostRead = v
-			if len(s.MostRead) > mostReadSize {
-				s.MostRead = s.MostRead[:mostReadSize]
-			}
-		}
-	}()
+	for _, part := range parts {
+		wg.Go(part)
+	}
 	wg.Wait()
 	return s, s.Categories
 }

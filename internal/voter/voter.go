@@ -56,6 +56,17 @@ func SetCookie(token, basePath string) string {
 		"; HttpOnly; Secure; SameSite=Lax"
 }
 
+// FromCookies returns the value of the voter cookie among a payload-2.0
+// request's cookies ("name=value" each), or "" when there is none.
+func FromCookies(cookies []string) string {
+	for _, c := range cookies {
+		if name, value, ok := strings.Cut(strings.TrimSpace(c), "="); ok && name == Cookie {
+			return value
+		}
+	}
+	return ""
+}
+
 const (
 	idLen     = 16
 	macLen    = 16 // bytes of HMAC-SHA256 kept: 128 bits
