@@ -32,3 +32,28 @@ type SlugTarget struct {
 	Article *Article
 	MovedTo string
 }
+
+// SearchQuery asks for one page of search results (GET /search).
+type SearchQuery struct {
+	Text   string    // what the reader typed
+	Limit  int       // 1..MaxLimit
+	Cursor string    // a page's NextCursor; empty for the first page
+	Now    time.Time // visibility is decided at this instant
+}
+
+// SearchHit is one visible article that matches a query.
+type SearchHit struct {
+	ID, Slug, Title, Summary string
+	PublishAt                time.Time
+	// Snippet is HTML: the best matching passage of the body (or the
+	// summary, or the title), escaped, with the matched words in <mark>.
+	Snippet string
+}
+
+// SearchPage is one page of results, best first. NextCursor is empty when no
+// result follows; a page may be short, or even empty, and still have one
+// (docs/search.md: a query reads the index in windows of newest matches).
+type SearchPage struct {
+	Items      []SearchHit
+	NextCursor string
+}
