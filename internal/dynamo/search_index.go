@@ -31,8 +31,8 @@ const (
 )
 
 // Terms are lower-case letters and digits: no term is "DOC#…".
-func postingPK(term string) string   { return searchPrefix + term }
-func searchDocPK(id string) string   { return searchPrefix + "DOC#" + id }
+func postingPK(term string) string { return searchPrefix + term }
+func searchDocPK(id string) string { return searchPrefix + "DOC#" + id }
 func postingSK(d search.Document, gen string) string {
 	return d.PublishAt + "#" + d.ID + "#" + gen
 }
