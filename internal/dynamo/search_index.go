@@ -106,7 +106,9 @@ func (s *Store) indexSlug(ctx context.Context, slug string, ids []string) error 
 		if st := portal.Status(it.Status); it.RedirectTo == "" && it.Title != "" && it.PublishAt != "" &&
 			(st == portal.StatusPublished || st == portal.StatusScheduled) {
 			published = it.ID
-			d := search.NewDocument(it.ID, slug, it.Title, it.Summary, it.Body, it.Status, it.PublishAt, it.ExpiresAt)
+			d := search.NewDocument(search.Article{ID: it.ID, Slug: slug, Title: it.Title, Summary: it.Summary,
+				BodyHTML: it.Body, Tags: it.Tags, Author: it.Author, Source: it.Source,
+				Status: it.Status, PublishAt: it.PublishAt, ExpiresAt: it.ExpiresAt})
 			if err := s.putIndex(ctx, d); err != nil {
 				return err
 			}

@@ -7,7 +7,9 @@
 package indexer
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"strings"
 	"sync"
@@ -30,7 +32,7 @@ const slugPrefix = "SLUG#"
 // indexed are the attributes of a published copy the index holds: a change
 // to anything else (the view count the views function rolls up once a
 // minute) needs no indexing.
-var indexed = []string{"id", "slug", "title", "summary", "body", "status", "publishAt", "expiresAt", "redirectTo"}
+var indexed = []string{"id", "slug", "title", "summary", "body", "tags", "author", "source", "status", "publishAt", "expiresAt", "redirectTo"}
 
 // Handler indexes stream batches. Create it with New.
 type Handler struct {
@@ -109,11 +111,27 @@ func unchanged(r events.DynamoDBEventRecord) bool {
 		return false
 	}
 	for _, name := range indexed {
-		if attr(oldImg, name) != attr(newImg, name) {
+		if !same(oldImg, newImg, name) {
 			return false
 		}
 	}
 	return true
+}
+
+// same reports whether attribute name is equal in both images (absent in
+// both counts as equal), whatever its type (tags are a list).
+func same(a, b map[string]events.DynamoDBAttributeValue, name string) bool {
+	va, oka := a[name]
+	vb, okb := b[name]
+	if oka != okb {
+		return false
+	}
+	if !oka {
+		return true
+	}
+	ja, erra := json.Marshal(va)
+	jb, errb := json.Marshal(vb)
+	return erra == nil && errb == nil && bytes.Equal(ja, jb)
 }
 
 // attr is a string attribute of an image, "" when absent or not a string.

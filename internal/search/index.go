@@ -37,20 +37,32 @@ type Document struct {
 	// Status, PublishAt and ExpiresAt (fixed-width UTC text, "" when
 	// absent) decide visibility at query time.
 	Status, PublishAt, ExpiresAt string
+	// Keywords (the tags) are indexed with the summary; Credits (author and
+	// source) with the body. Neither is shown in a result.
+	Keywords, Credits string
 	// bodyTokens are the body's tokens when the document was made from
 	// the full body (NewDocument); Terms uses them.
 	bodyTokens []Token
 }
 
+// Article is what NewDocument reads of an article.
+type Article struct {
+	ID, Slug, Title, Summary, BodyHTML string
+	Tags                               []string
+	Author, Source                     string
+	Status, PublishAt, ExpiresAt       string
+}
+
 // NewDocument makes the document of an article whose body is sanitized HTML.
-func NewDocument(id, slug, title, summary, bodyHTML, status, publishAt, expiresAt string) Document {
-	text := BodyText(bodyHTML)
+func NewDocument(a Article) Document {
+	text := BodyText(a.BodyHTML)
 	toks := Tokens(text)
 	if len(toks) > MaxBodyTokens {
 		toks = toks[:MaxBodyTokens]
 	}
-	return Document{ID: id, Slug: slug, Title: title, Summary: summary, Text: cut(text, MaxSnippetText),
-		Status: status, PublishAt: publishAt, ExpiresAt: expiresAt, bodyTokens: toks}
+	return Document{ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary, Text: cut(text, MaxSnippetText),
+		Status: a.Status, PublishAt: a.PublishAt, ExpiresAt: a.ExpiresAt,
+		Keywords: strings.Join(a.Tags, "\n"), Credits: a.Author + "\n" + a.Source, bodyTokens: toks}
 }
 
 // Terms returns every index term of d — each word and each pair of adjacent
@@ -67,11 +79,13 @@ func (d Document) Terms() map[string]Field {
 	}
 	add(Tokens(d.Title), InTitle)
 	add(Tokens(d.Summary), InSummary)
+	add(Tokens(d.Keywords), InSummary)
 	body := d.bodyTokens
 	if body == nil {
 		body = Tokens(d.Text)
 	}
 	add(body, InBody)
+	add(Tokens(d.Credits), InBody)
 	return terms
 }
 
@@ -80,7 +94,7 @@ func (d Document) Terms() map[string]Field {
 // share a key, and re-indexing an unchanged article writes nothing.
 func (d Document) Gen() string {
 	h := sha256.New()
-	for _, s := range []string{d.ID, d.Slug, d.Title, d.Summary, d.Status, d.PublishAt, d.ExpiresAt} {
+	for _, s := range []string{d.ID, d.Slug, d.Title, d.Summary, d.Status, d.PublishAt, d.ExpiresAt, d.Keywords, d.Credits} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
