@@ -130,7 +130,7 @@ func BodyText(body string) string {
 				continue
 			}
 			text := string(z.Text())
-			if len(text) > 0 && unicode.IsSpace(rune(text[0])) {
+			if first, _ := utf8.DecodeRuneInString(text); unicode.IsSpace(first) {
 				space = true
 			}
 			for _, f := range strings.Fields(text) {
@@ -144,7 +144,8 @@ func BodyText(body string) string {
 				b.WriteString(f)
 				space, line = true, false
 			}
-			space = len(text) > 0 && unicode.IsSpace(rune(text[len(text)-1]))
+			last, _ := utf8.DecodeLastRuneInString(text)
+			space = unicode.IsSpace(last)
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
 			name, _ := z.TagName()
 			tag := string(name)
