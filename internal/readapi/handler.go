@@ -18,6 +18,7 @@ type Store interface {
 	Categories(ctx context.Context) ([]portal.Category, error)
 	Links(ctx context.Context) ([]portal.Link, error)
 	Popular(ctx context.Context, p portal.Period, limit int, now time.Time) ([]portal.Article, error)
+	Search(ctx context.Context, q portal.SearchQuery) (portal.SearchPage, error)
 }
 
 // Cache lifetimes. Articles change rarely after publishing and carry a view
@@ -74,6 +75,7 @@ func New(store Store, opts ...Option) *Handler {
 		"GET /articles/popular": h.popular,
 		"GET /categories":       h.categories,
 		"GET /links":            h.links,
+		"GET /search":           h.search,
 	}
 	return h
 }

@@ -15,6 +15,7 @@ import (
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
 	"eportal/internal/apigw/apigwtest"
+	"eportal/internal/dynamo"
 	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
 	"eportal/internal/readapi"
@@ -35,6 +36,13 @@ func event(t *testing.T, name string) apigw.Request { return apigwtest.Event(t, 
 // three more articles in category khoa-xix, and the counter of its calls.
 func mustHandler(t *testing.T) (*readapi.Handler, *dynamotest.CallCounter) {
 	t.Helper()
+	h, _, calls := mustHandlerStore(t)
+	return h, calls
+}
+
+// mustHandlerStore is mustHandler, with the store under the handler.
+func mustHandlerStore(t *testing.T) (*readapi.Handler, *dynamo.Store, *dynamotest.CallCounter) {
+	t.Helper()
 	calls := &dynamotest.CallCounter{}
 	store := tables.MustStore(t, calls.Option()).Store
 	if _, err := demo.Load(context.Background(), store, now); err != nil {
@@ -49,7 +57,7 @@ func mustHandler(t *testing.T) (*readapi.Handler, *dynamotest.CallCounter) {
 		}
 	}
 	calls.Reset()
-	return readapi.New(store, readapi.WithClock(func() time.Time { return now })), calls
+	return readapi.New(store, readapi.WithClock(func() time.Time { return now })), store, calls
 }
 
 func TestGetArticle(t *testing.T) {
@@ -237,6 +245,9 @@ func (f fakeStore) Links(context.Context) ([]portal.Link, error)          { retu
 func (f fakeStore) Popular(context.Context, portal.Period, int, time.Time) ([]portal.Article, error) {
 	return nil, f.err
 }
+func (f fakeStore) Search(context.Context, portal.SearchQuery) (portal.SearchPage, error) {
+	return portal.SearchPage{}, f.err
+}
 
 func TestStoreFailures(t *testing.T) {
 	tests := []struct {
@@ -251,7 +262,7 @@ func TestStoreFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := readapi.New(fakeStore{tt.err})
-			for _, ev := range []string{"get-article", "list-articles", "list-categories", "list-links", "popular"} {
+			for _, ev := range []string{"get-article", "list-articles", "list-categories", "list-links", "popular", "search"} {
 				resp, _ := apigwtest.Serve(t, h, event(t, ev))
 				if resp.StatusCode != tt.status || (resp.Headers["Retry-After"] != "") != tt.retryAfter {
 					t.Errorf("%s = %d %v; want %d, Retry-After %v", ev, resp.StatusCode, resp.Headers, tt.status, tt.retryAfter)
