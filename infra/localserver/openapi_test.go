@@ -100,6 +100,10 @@ func newTour(t *testing.T) *tour {
 	if _, err := demo.Load(context.Background(), st.Store, time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// No stream consumer runs here: index the demo content as the indexer would.
+	if _, err := st.Store.IndexAll(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
 	issuer := mustLoad(t, filepath.Join(t.TempDir(), "dev-jwt-key.pem"))
 	tr := &tour{t: t, tokens: map[string]string{}, seen: map[string][]int{}}
 	for _, role := range []string{"editor", "publisher", "admin"} {
@@ -189,11 +193,17 @@ func TestOpenAPITour(t *testing.T) {
 
 	// Readers.
 	for _, p := range []string{"/articles", "/articles?category=tin-tuc-su-kien&limit=5", "/articles/" + sampleSlug,
-		"/articles/popular?period=month", "/categories", "/links", "/polls", poll} {
+		"/articles/popular?period=month", "/categories", "/links", "/polls", poll, "/search?q=tuyen%20truyen%20mieng&limit=5"} {
 		tr.revalidate(p)
+	}
+	if _, body := tr.do(call{method: "GET", path: "/search?q=TUY%C3%8AN%20TRUY%E1%BB%80N", want: 200}); len(body["items"].([]any)) != 1 {
+		t.Errorf("GET /search?q=TUYÊN TRUYỀN = %v; want the demo article", body)
 	}
 	for _, c := range []call{
 		{method: "GET", path: "/articles?cursor=", want: 400},
+		{method: "GET", path: "/search?q=%20", want: 400},
+		{method: "GET", path: "/search?q=" + strings.Repeat("a", 201), want: 400},
+		{method: "GET", path: "/search?q=tuyen&cursor=", want: 400},
 		{method: "GET", path: "/articles?category=Khoa-XIX", want: 400},
 		{method: "GET", path: "/articles/popular?limit=0", want: 400},
 		{method: "GET", path: "/articles/khong-co-bai-nay", want: 404},

@@ -189,7 +189,7 @@ func TestValidatorRefuses(t *testing.T) {
 			reqBody: `{"publishAt":"mai"}`, status: 200, respHeader: map[string]string{"ETag": `"2"`}, respBody: adminArticle}},
 		{"an admin 2xx without a token", "Bearer", exchange{method: "GET", target: "/admin/polls/danh-gia-cong-thong-tin", status: 200,
 			respHeader: map[string]string{"ETag": `"1"`}, respBody: `{}`}},
-		{"a new route answering JSON", "JSON 200", exchange{method: "GET", target: "/search?q=x", status: 200, respHeader: noStore, respBody: `{"items":[]}`}},
+		{"a new route answering JSON", "JSON 200", exchange{method: "GET", target: "/tags?q=x", status: 200, respHeader: noStore, respBody: `{"items":[]}`}},
 		{"another method of the beacon answering 404", "405", exchange{method: "GET", target: "/articles/" + sampleSlug + "/views", status: 404,
 			respHeader: noStore, respBody: `{"error":{"code":"not_found","message":"x"}}`}},
 		{"a 405 without Allow", "Allow", exchange{method: "PUT", target: "/articles/" + sampleSlug + "/views", status: 405,
