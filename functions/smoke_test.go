@@ -34,6 +34,7 @@ import (
 	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
 	"eportal/internal/keyset"
+	"eportal/internal/portal"
 )
 
 func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
@@ -41,8 +42,9 @@ func TestMain(m *testing.M) { os.Exit(ddblocal.RunTests(m)) }
 // maxBootstrap is SPEC §6's cold-start budget for a stripped bootstrap.
 const maxBootstrap = 12 << 20
 
-// smoke is one invocation per function: an event from the handler's own
-// testdata and the status it must answer with.
+// smoke is one invocation per HTTP function: an event from the handler's own
+// testdata and the status it must answer with. The stream function, the
+// indexer, is smoked by smokeIndexer.
 var smoke = map[string]struct {
 	event  string
 	status int
@@ -53,6 +55,12 @@ var smoke = map[string]struct {
 	"views": {"internal/viewsapi/testdata/count-view.json", 200, `"views":133,"counted":true`},
 	"polls": {"internal/pollsapi/testdata/get-poll.json", 200, `"question":"Bạn đánh giá như thế nào về cổng thông tin này?"`},
 	"site":  {"internal/site/testdata/article-page.json", 200, `Ngày đăng: `},
+}
+
+// streamFunctions are the functions fed by the table's stream rather than
+// by API Gateway, each with its smoke invocation.
+var streamFunctions = map[string]func(t *testing.T, rie, bootstrap string, env []string, store *dynamo.Store){
+	"indexer": smokeIndexer,
 }
 
 func repoRoot(t *testing.T) string {
@@ -135,12 +143,22 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 	table := tables.MustCreate(t, db)
 	const secret = "smoke test cursor secret, 32 b!!"
 	codec, _ := cursor.New([]byte(secret))
-	if _, err := demo.Load(context.Background(), dynamo.New(db, table, codec), time.Now()); err != nil {
+	store := dynamo.New(db, table, codec)
+	if _, err := demo.Load(context.Background(), store, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
 	for _, name := range functionDirs(t, root) {
 		t.Run(name, func(t *testing.T) {
+			env := []string{
+				"TABLE_NAME=" + table, "CURSOR_SECRET=" + secret, "VOTER_SECRET=smoke test voter secret, 32 bytes",
+				"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_REGION=us-east-1",
+				"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
+			}
+			if fn, ok := streamFunctions[name]; ok {
+				fn(t, rie, build(t, root, name, runtime.GOARCH, dir), env, store)
+				return
+			}
 			s, ok := smoke[name]
 			if !ok {
 				t.Fatalf("functions/%s has no smoke invocation: add one to the smoke table", name)
@@ -150,11 +168,6 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 				t.Fatal(err)
 			}
 			bootstrap := build(t, root, name, runtime.GOARCH, dir)
-			env := []string{
-				"TABLE_NAME=" + table, "CURSOR_SECRET=" + secret, "VOTER_SECRET=smoke test voter secret, 32 bytes",
-				"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_REGION=us-east-1",
-				"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
-			}
 			status, body, initMS := invoke(t, rie, bootstrap, env, event)
 			if status != s.status || !strings.Contains(body, s.body) {
 				t.Errorf("invocation answered statusCode %d, body %.300s; want %d containing %s", status, body, s.status, s.body)
@@ -170,9 +183,63 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 // start costs.
 var initReport = regexp.MustCompile(`INIT REPORT\(durationMs: ([0-9.]+)\)`)
 
+// smokeIndexer sends the indexer what the stream would after the demo
+// article was published (an INSERT of its published copy, with the
+// table's view of both images) and checks that it answers with no batch
+// item failure and that the article is then found by a search.
+func smokeIndexer(t *testing.T, rie, bootstrap string, env []string, store *dynamo.Store) {
+	content, err := demo.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := content.ArticlesAt(time.Now())[0]
+	q := portal.SearchQuery{Text: "tuyên truyền miệng", Limit: 10, Now: time.Now()}
+	if page, err := store.Search(t.Context(), q); err != nil || len(page.Items) != 0 {
+		t.Fatalf("before indexing: search = %+v, %v; want nothing found", page, err)
+	}
+	image := map[string]events.DynamoDBAttributeValue{
+		"PK": events.NewStringAttribute("SLUG#" + a.Slug), "SK": events.NewStringAttribute("SLUG"),
+		"id": events.NewStringAttribute(a.ID), "slug": events.NewStringAttribute(a.Slug),
+		"title": events.NewStringAttribute(a.Title), "status": events.NewStringAttribute(string(a.Status)),
+	}
+	ev := events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{{
+		AWSRegion: "us-east-1", EventID: "1", EventName: "INSERT", EventSource: "aws:dynamodb", EventVersion: "1.1",
+		EventSourceArn: "arn:aws:dynamodb:us-east-1:123456789012:table/smoke/stream/2026-11-30T00:00:00.000",
+		Change: events.DynamoDBStreamRecord{
+			Keys:     map[string]events.DynamoDBAttributeValue{"PK": image["PK"], "SK": image["SK"]},
+			NewImage: image, SequenceNumber: "100000000000000000001", SizeBytes: 200, StreamViewType: "NEW_AND_OLD_IMAGES",
+		},
+	}}}
+	event, err := json.Marshal(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, initMS := invokeRaw(t, rie, bootstrap, env, event)
+	if got := strings.TrimSpace(string(payload)); got != `{"batchItemFailures":null}` && got != `{"batchItemFailures":[]}` {
+		t.Errorf("indexer answered %s; want no batch item failures", payload)
+	}
+	page, err := store.Search(t.Context(), q)
+	if err != nil || len(page.Items) != 1 || page.Items[0].Slug != a.Slug {
+		t.Errorf("after indexing: search = %+v, %v; want the demo article", page, err)
+	}
+	t.Logf("functions/indexer: init %.1f ms under aws-lambda-rie (INIT REPORT)", initMS)
+}
+
 // invoke runs bootstrap under the emulator, sends one event and returns the
 // response's statusCode and body and the Init Duration the emulator reported.
 func invoke(t *testing.T, rie, bootstrap string, env []string, event []byte) (int, string, float64) {
+	t.Helper()
+	payload, initMS := invokeRaw(t, rie, bootstrap, env, event)
+	var r events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(payload, &r); err != nil || r.StatusCode == 0 {
+		t.Fatalf("response is not a payload-2.0 response: %s", payload)
+	}
+	return r.StatusCode, r.Body, initMS
+}
+
+// invokeRaw runs bootstrap under the emulator, sends one event and returns
+// the response payload and the Init Duration the emulator reported.
+func invokeRaw(t *testing.T, rie, bootstrap string, env []string, event []byte) ([]byte, float64) {
 	t.Helper()
 	addr, runtimeAddr := freeAddr(t), freeAddr(t)
 	// Both addresses set: the emulator's defaults (0.0.0.0:8080 and
@@ -218,11 +285,10 @@ func invoke(t *testing.T, rie, bootstrap string, env []string, event []byte) (in
 	if initMS == 0 {
 		t.Errorf("no INIT REPORT duration in the emulator's output:\n%s", lastLines(out.String(), 20))
 	}
-	var r events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(payload, &r); err != nil || r.StatusCode == 0 {
-		t.Fatalf("response is not a payload-2.0 response: %s\nemulator output:\n%s", payload, lastLines(out.String(), 20))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("invoke: emulator answered %s: %s\nemulator output:\n%s", resp.Status, payload, lastLines(out.String(), 20))
 	}
-	return r.StatusCode, r.Body, initMS
+	return payload, initMS
 }
 
 func freeAddr(t *testing.T) string {

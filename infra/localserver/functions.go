@@ -2,11 +2,15 @@ package localserver
 
 import (
 	"context"
+	"log/slog"
 	"time"
+
+	"github.com/aws/aws-lambda-go/events"
 
 	"eportal/internal/adminapi"
 	"eportal/internal/apigw"
 	"eportal/internal/dynamo"
+	"eportal/internal/indexer"
 	"eportal/internal/pollsapi"
 	"eportal/internal/readapi"
 	"eportal/internal/site"
@@ -38,5 +42,19 @@ func Functions(store *dynamo.Store, now func() time.Time, budget apigw.Budget) m
 		"ViewsFunction": viewsapi.New(store, viewsapi.WithClock(now), viewsapi.WithBudget(budget)),
 		"PollsFunction": pollsapi.New(store, localVoters, pollsapi.WithClock(now), pollsapi.WithBudget(budget)),
 		"SiteFunction":  site.New(store, localVoters, site.DemoConfig(), site.WithClock(now), site.WithBudget(budget)),
+	}
+}
+
+// StreamHandler is a function fed by the table's stream, as Lambda calls it
+// (and infra/streamlocal locally).
+type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBEventResponse, error)
+
+// StreamFunctions returns the handler of every function in template.yaml
+// that reads the table's stream rather than serving routes, keyed by
+// logical id, wired to store. TestTemplateRoutesHaveHandlers holds it to
+// the template's stream consumers (template.StreamConsumers).
+func StreamFunctions(store *dynamo.Store, log *slog.Logger) map[string]StreamHandler {
+	return map[string]StreamHandler{
+		"IndexerFunction": indexer.New(store, log).Handle,
 	}
 }

@@ -47,8 +47,25 @@ func TestTemplateRoutesHaveHandlers(t *testing.T) {
 	for _, r := range tmpl.Routes() {
 		declared[r.Function] = append(declared[r.Function], r.RouteKey())
 	}
+	consumers, err := tmpl.StreamConsumers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	streams := localserver.StreamFunctions(nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	fed := map[string]bool{}
+	for _, c := range consumers {
+		fed[c.Function] = true
+		if _, ok := streams[c.Function]; !ok {
+			t.Errorf("function %s reads the table's stream (%s) but has no handler in localserver.StreamFunctions", c.Function, c.Mapping)
+		}
+	}
+	for id := range streams {
+		if !fed[id] {
+			t.Errorf("localserver.StreamFunctions has %s, which reads no stream in template.yaml", id)
+		}
+	}
 	for _, id := range tmpl.Functions() {
-		if _, ok := fns[id]; !ok {
+		if _, ok := fns[id]; !ok && !fed[id] {
 			t.Errorf("function %s in template.yaml has no handler in localserver.Functions", id)
 		}
 	}

@@ -61,6 +61,11 @@ func TestAlarms(t *testing.T) {
 		"ApiErrorRateAlarm":      {threshold: 1, periods: 3, breach: 2},
 		"TableThrottlesAlarm":    {threshold: 10, periods: 2, breach: 2},
 		"TableSystemErrorsAlarm": {threshold: 5, periods: 1},
+		// The search indexer's stream: two minutes behind for ten minutes,
+		// or any batch given up on.
+		"IndexerIteratorAgeAlarm": {"AWS/Lambda", "IteratorAge", []any{dim("FunctionName", ref("IndexerFunction"))}, "Maximum", 120000, 2, 2},
+		"IndexerFailuresAlarm": {"AWS/SQS", "ApproximateNumberOfMessagesVisible",
+			[]any{dim("QueueName", template.Intrinsic{Tag: "!GetAtt", Value: "IndexerFailures.QueueName"})}, "Maximum", 1, 1, 0},
 	}
 	for _, fn := range tpl.Functions() {
 		throttles := 1
@@ -205,7 +210,8 @@ func TestReservedConcurrency(t *testing.T) {
 // Lambda's own segments).
 func TestMemorySizes(t *testing.T) {
 	tpl := mustLoad(t)
-	want := map[string]int{"ReadFunction": 512, "SiteFunction": 512, "ViewsFunction": 256, "PollsFunction": 256, "AdminFunction": 512}
+	want := map[string]int{"ReadFunction": 512, "SiteFunction": 512, "ViewsFunction": 256, "PollsFunction": 256, "AdminFunction": 512,
+		"IndexerFunction": 256}
 	for _, fn := range tpl.Functions() {
 		got, _ := tpl.Lookup("Resources", fn, "Properties", "MemorySize")
 		if w, ok := want[fn]; !ok || got != w {
@@ -251,6 +257,30 @@ func TestExistingTable(t *testing.T) {
 	for _, fn := range tpl.Functions() {
 		policies := lookup(t, tpl, "Resources", fn, "Properties", "Policies")
 		walkTableRefs(t, fn, policies, false)
+	}
+	// The indexer reads the existing table's stream, whose ARN a parameter
+	// gives (it cannot be built from the name); a rule refuses the one
+	// without the other.
+	wantValue(t, tpl, "", "Parameters", "ExistingTableStreamArn", "Default")
+	wantValue(t, tpl, template.Intrinsic{Tag: "!If", Value: []any{"UseExistingTable",
+		template.Intrinsic{Tag: "!Join", Value: []any{"", []any{ref("ExistingTableStreamArn")}}},
+		template.Intrinsic{Tag: "!GetAtt", Value: "Table.StreamArn"}}},
+		"Resources", "IndexerStream", "Properties", "EventSourceArn")
+	wantValue(t, tpl, []any{map[string]any{
+		"Assert":            template.Intrinsic{Tag: "!Not", Value: []any{template.Intrinsic{Tag: "!Equals", Value: []any{ref("ExistingTableStreamArn"), ""}}}},
+		"AssertDescription": "ExistingTableName needs ExistingTableStreamArn, the ARN of that table's stream (docs/operations.md, Restore).",
+	}}, "Rules", "ExistingTableHasStream", "Assertions")
+	pattern, _ := lookup(t, tpl, "Parameters", "ExistingTableStreamArn", "AllowedPattern").(string)
+	re := regexp.MustCompile(`^(?:` + pattern + `)$`)
+	for s, ok := range map[string]bool{
+		"": true,
+		"arn:aws:dynamodb:ap-southeast-1:123456789012:table/eportal-restored-20261130/stream/2026-11-30T08:01:02.345": true,
+		"arn:aws:dynamodb:ap-southeast-1:123456789012:table/eportal-restored-20261130":                                false,
+		"eportal-restored-20261130": false,
+	} {
+		if re.MatchString(s) != ok {
+			t.Errorf("ExistingTableStreamArn %q allowed = %v; want %v", s, !ok, ok)
+		}
 	}
 }
 

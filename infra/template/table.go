@@ -2,6 +2,7 @@ package template
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -15,7 +16,9 @@ const TableID = "Table"
 
 // TableInput builds the CreateTable request for the Table resource, named
 // tableName: its AttributeDefinitions, KeySchema, GlobalSecondaryIndexes and
-// LocalSecondaryIndexes (with their projections) and BillingMode. Properties
+// LocalSecondaryIndexes (with their projections), BillingMode and
+// StreamSpecification (DynamoDB Local keeps a stream too, which
+// infra/streamlocal reads for the search indexer). Properties
 // DynamoDB Local has no use for (point-in-time recovery, SSE, deletion
 // protection, tags, TTL) are left out; see TTLAttribute for TTL.
 //
@@ -23,7 +26,8 @@ const TableID = "Table"
 // not a plain string (an intrinsic cannot be resolved here), a key schema is
 // not one HASH key optionally followed by one RANGE key, a key attribute is
 // missing from AttributeDefinitions (or a definition is used by no key, which
-// DynamoDB rejects), or the billing mode is not PAY_PER_REQUEST.
+// DynamoDB rejects), the billing mode is not PAY_PER_REQUEST, or the stream
+// view type is not one DynamoDB knows.
 func (t *Template) TableInput(tableName string) (*dynamodb.CreateTableInput, error) {
 	r := t.resources[TableID]
 	if r == nil {
@@ -120,6 +124,16 @@ func tableInput(props *yaml.Node) (*dynamodb.CreateTableInput, error) {
 		if unused[*d.AttributeName] {
 			return nil, fmt.Errorf("AttributeDefinitions: %q is not a key of the table or an index", *d.AttributeName)
 		}
+	}
+	if spec := child(props, "StreamSpecification"); spec != nil {
+		view, err := plain(spec, "StreamSpecification", "StreamViewType")
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(types.StreamViewType("").Values(), types.StreamViewType(view)) {
+			return nil, fmt.Errorf("StreamSpecification.StreamViewType: %q is not one of %v", view, types.StreamViewType("").Values())
+		}
+		in.StreamSpecification = &types.StreamSpecification{StreamEnabled: aws.Bool(true), StreamViewType: types.StreamViewType(view)}
 	}
 	return in, nil
 }

@@ -50,6 +50,11 @@ func TestTableInput(t *testing.T) {
 			t.Errorf("%s Projection = %+v, want ALL", name, gsi.Projection)
 		}
 	}
+	// The search indexer needs both images: which article a slug item held
+	// before a change and after it.
+	if s := in.StreamSpecification; s == nil || !aws.ToBool(s.StreamEnabled) || s.StreamViewType != types.StreamViewTypeNewAndOldImages {
+		t.Errorf("StreamSpecification = %+v, want enabled, NEW_AND_OLD_IMAGES", s)
+	}
 	if got := tpl.TTLAttribute(); got != "ttl" {
 		t.Errorf("TTLAttribute() = %q, want ttl", got)
 	}
@@ -82,6 +87,8 @@ func TestTableInputErrors(t *testing.T) {
 		{"gsi key undefined", head + defs + keySchema +
 			"      GlobalSecondaryIndexes: [{IndexName: GSI1, KeySchema: [{AttributeName: GSI1PK, KeyType: HASH}], Projection: {ProjectionType: ALL}}]\n",
 			`GlobalSecondaryIndexes[0] (GSI1).KeySchema: attribute "GSI1PK" is not in AttributeDefinitions`},
+		{"bad stream view", head + defs + keySchema + "      StreamSpecification: {StreamViewType: ALL}\n", `StreamViewType: "ALL" is not one of`},
+		{"stream without view", head + defs + keySchema + "      StreamSpecification: {}\n", "StreamSpecification.StreamViewType: want a plain string"},
 		{"gsi without projection", head + defs + keySchema +
 			"      GlobalSecondaryIndexes: [{IndexName: GSI1, KeySchema: [{AttributeName: SK, KeyType: HASH}]}]\n",
 			"Projection.ProjectionType"},
@@ -109,6 +116,9 @@ func TestTableInputMinimal(t *testing.T) {
 	p := in.GlobalSecondaryIndexes[0].Projection
 	if p.ProjectionType != types.ProjectionTypeInclude || len(p.NonKeyAttributes) != 1 || p.NonKeyAttributes[0] != "title" {
 		t.Errorf("Projection = %+v, want INCLUDE [title]", p)
+	}
+	if in.StreamSpecification != nil {
+		t.Errorf("StreamSpecification = %+v, want none without one in the template", in.StreamSpecification)
 	}
 	if got := mustParse(t, src).TTLAttribute(); got != "" {
 		t.Errorf("TTLAttribute() = %q, want empty without TimeToLiveSpecification", got)

@@ -88,10 +88,24 @@ func TestFunctions(t *testing.T) {
 	for _, r := range tpl.Routes() {
 		routed[r.Function] = true
 	}
+	consumers, err := tpl.StreamConsumers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fed := map[string]bool{}
+	for _, c := range consumers {
+		fed[c.Function] = true
+	}
 	for _, fn := range fns {
-		if !routed[fn] {
-			t.Errorf("function %s has no HttpApi route", fn)
+		if !routed[fn] && !fed[fn] {
+			t.Errorf("function %s has no HttpApi route and reads no stream", fn)
 		}
+		if routed[fn] && fed[fn] {
+			t.Errorf("function %s both serves routes and reads the stream; one concern per function", fn)
+		}
+	}
+	if !fed["IndexerFunction"] {
+		t.Errorf("IndexerFunction reads no stream; consumers %+v", consumers)
 	}
 	if !routed["ReadFunction"] {
 		t.Errorf("Functions() = %v, want ReadFunction among them", fns)
@@ -161,11 +175,12 @@ func TestSecretSeparation(t *testing.T) {
 		}
 	}
 	want := map[string][]string{
-		"ReadFunction":  {"CursorKeys"},
-		"AdminFunction": {"CursorKeys"},
-		"SiteFunction":  {"CursorKeys", "VoterKeys"},
-		"PollsFunction": {"CursorKeys", "VoterKeys"},
-		"ViewsFunction": nil,
+		"ReadFunction":    {"CursorKeys"},
+		"AdminFunction":   {"CursorKeys"},
+		"SiteFunction":    {"CursorKeys", "VoterKeys"},
+		"PollsFunction":   {"CursorKeys", "VoterKeys"},
+		"ViewsFunction":   nil,
+		"IndexerFunction": nil,
 	}
 	vars := map[string]string{"CursorKeys": "CURSOR_KEYS_SECRET_ID", "VoterKeys": "VOTER_KEYS_SECRET_ID"}
 	for fn, secrets := range want {
