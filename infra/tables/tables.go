@@ -23,8 +23,10 @@ import (
 )
 
 // Create creates table name from template.yaml's Table resource and turns on
-// its TTL attribute. It reports false, and changes nothing, when the table
-// already exists.
+// its TTL attribute. It reports false when the table already exists, and
+// then changes nothing but this: a table made before the template had a
+// stream (older `make run` data) gets the template's, which the search
+// indexer reads.
 func Create(ctx context.Context, db *dynamodb.Client, name string) (bool, error) {
 	path, err := template.Find()
 	if err != nil {
@@ -41,7 +43,7 @@ func Create(ctx context.Context, db *dynamodb.Client, name string) (bool, error)
 	_, err = db.CreateTable(ctx, in)
 	var inUse *types.ResourceInUseException
 	if errors.As(err, &inUse) {
-		return false, nil
+		return false, addStream(ctx, db, name, in.StreamSpecification)
 	}
 	if err != nil {
 		return false, fmt.Errorf("create table %s: %w", name, err)
@@ -59,6 +61,31 @@ func Create(ctx context.Context, db *dynamodb.Client, name string) (bool, error)
 		}
 	}
 	return true, nil
+}
+
+// addStream turns on spec's stream on an existing table that has none.
+func addStream(ctx context.Context, db *dynamodb.Client, name string, spec *types.StreamSpecification) error {
+	if spec == nil {
+		return nil
+	}
+	out, err := db.DescribeTable(ctx, &dynamodb.DescribeTableInput{TableName: &name})
+	if err != nil {
+		return fmt.Errorf("describe table %s: %w", name, err)
+	}
+	if s := out.Table.StreamSpecification; s != nil && aws.ToBool(s.StreamEnabled) {
+		if s.StreamViewType != spec.StreamViewType {
+			return fmt.Errorf("table %s has a %s stream; template.yaml says %s: delete the table (make run's data is in .local/)",
+				name, s.StreamViewType, spec.StreamViewType)
+		}
+		return nil
+	}
+	if _, err := db.UpdateTable(ctx, &dynamodb.UpdateTableInput{TableName: &name, StreamSpecification: spec}); err != nil {
+		return fmt.Errorf("enable the stream of %s: %w", name, err)
+	}
+	if err := dynamodb.NewTableExistsWaiter(db).Wait(ctx, &dynamodb.DescribeTableInput{TableName: &name}, time.Minute); err != nil {
+		return fmt.Errorf("wait for table %s: %w", name, err)
+	}
+	return nil
 }
 
 // MustCreate creates a table with a fresh random name for one test and
