@@ -1,7 +1,8 @@
 // Package localstack starts what `make run` and `make load` serve from:
 // DynamoDB Local (fetched once into the cache), the table created from
 // template.yaml, the demo content, and a store on it. The two commands only
-// add what differs: where the data lives, the client's options, the server.
+// add what differs: where the data lives, the client's options, the server,
+// and (make run) the stream's consumers (StartStreams).
 package localstack
 
 import (
@@ -10,12 +11,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
 	"eportal/infra/ddblocal"
 	"eportal/infra/demo"
+	"eportal/infra/streamlocal"
 	"eportal/infra/tables"
 	"eportal/infra/template"
 	"eportal/internal/cursor"
@@ -40,6 +43,8 @@ type Stack struct {
 	Template *template.Template
 	Instance *ddblocal.Instance
 	Store    *dynamo.Store
+	DB       *dynamodb.Client // the store's client
+	Table    string
 	// TableCreated and DemoLoaded say whether this start created the table
 	// and loaded the demo content (false: they were there already).
 	TableCreated, DemoLoaded bool
@@ -79,6 +84,7 @@ func (s *Stack) prepare(ctx context.Context, o Options) error {
 	if err != nil {
 		return err
 	}
+	s.DB, s.Table = db, o.Table
 	if s.TableCreated, err = tables.Create(ctx, db, o.Table); err != nil {
 		return err
 	}
@@ -92,6 +98,37 @@ func (s *Stack) prepare(ctx context.Context, o Options) error {
 	s.Store = dynamo.New(db, o.Table, codec)
 	if s.DemoLoaded, err = demo.Load(ctx, s.Store, time.Now()); err != nil {
 		return fmt.Errorf("load demo content: %w", err)
+	}
+	return nil
+}
+
+// StartStreams starts, for each function of the template that reads the
+// table's stream (template.StreamConsumers), a poller that feeds it the
+// stream as its event source mapping would (filter, batch size, retries),
+// calling handlers[function], until ctx ends. The pollers start at the
+// stream's end (LATEST): when StartStreams returns, every later write will
+// be delivered, and what was written before is left to a backfill
+// (Store.IndexAll for the search indexer) that the caller runs next. It
+// fails when a consumer has no handler.
+func (s *Stack) StartStreams(ctx context.Context, handlers map[string]streamlocal.Handler, log *slog.Logger) error {
+	consumers, err := s.Template.StreamConsumers()
+	if err != nil {
+		return err
+	}
+	streams, err := streamlocal.NewClient(ctx, s.Instance.Endpoint)
+	if err != nil {
+		return err
+	}
+	for _, c := range consumers {
+		h := handlers[c.Function]
+		if h == nil {
+			return fmt.Errorf("stream consumer %s: no handler for %s", c.Mapping, c.Function)
+		}
+		p := streamlocal.New(s.DB, streams, s.Table, h, log.With("function", c.Function))
+		p.KeyPrefix, p.BatchSize, p.MaxRetries, p.FromLatest = c.KeyPrefix, c.BatchSize, c.MaxRetries, true
+		if err := p.Start(ctx); err != nil {
+			return fmt.Errorf("stream consumer %s: %w", c.Mapping, err)
+		}
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 // Command run is `make run`: it fetches and starts DynamoDB Local (data kept
 // under .local/ so a restart keeps the content), creates the table from
-// template.yaml, loads the demo content once, and serves every route of
+// template.yaml, loads the demo content once, feeds the table's stream to
+// the search indexer (infra/streamlocal, after indexing what is there),
+// and serves every route of
 // template.yaml on http://127.0.0.1:3000 through the real handlers, with
 // protected routes behind a local JWT authorizer (`make token ROLE=editor`
 // prints a token it accepts). Ctrl-C stops the server and DynamoDB Local.
@@ -22,6 +24,7 @@ import (
 	"eportal/infra/localauth"
 	"eportal/infra/localserver"
 	"eportal/infra/localstack"
+	"eportal/infra/streamlocal"
 	"eportal/internal/apigw"
 )
 
@@ -63,6 +66,25 @@ func run() error {
 	log.Info("table ready", "table", *table, "created", stack.TableCreated)
 	log.Info("demo content", "loaded now", stack.DemoLoaded, "already there", !stack.DemoLoaded)
 	tmpl, store := stack.Template, stack.Store
+
+	// The search indexer, fed by the table's stream as on AWS: a published
+	// article is searchable a moment later. The pollers start at the
+	// stream's end before the backfill, so a write during the backfill is
+	// indexed by one or the other (both is harmless); the backfill indexes
+	// what was written before (the demo content, older data).
+	handlers := map[string]streamlocal.Handler{}
+	for id, h := range localserver.StreamFunctions(store, log) {
+		handlers[id] = streamlocal.Handler(h)
+	}
+	if err := stack.StartStreams(ctx, handlers, log); err != nil {
+		return err
+	}
+	started := time.Now()
+	n, err := store.IndexAll(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("search index backfill: %w", err)
+	}
+	log.Info("search index ready", "articles indexed", n, "took", time.Since(started).Round(time.Millisecond))
 
 	// The JWT authorizer's stand-in: `make token` signs with the same key.
 	issuer, err := localauth.LoadOrCreate(filepath.Join(filepath.Dir(tmpl.Path), localauth.KeyFile))
