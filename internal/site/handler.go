@@ -24,6 +24,7 @@ type Store interface {
 	Popular(ctx context.Context, p portal.Period, limit int, now time.Time) ([]portal.Article, error)
 	ActivePolls(ctx context.Context, now time.Time, limit int, cursor string) ([]*portal.Poll, string, error)
 	Poll(ctx context.Context, id, tokenHash string) (*portal.PollSnapshot, error)
+	Search(ctx context.Context, q portal.SearchQuery) (portal.SearchPage, error)
 }
 
 // Handler serves the reader site. Create it with New.
@@ -90,6 +91,7 @@ var routes = []string{
 	"GET /chuyen-muc/{slug}",
 	"GET /chuyen-muc/{slug}/rss.xml",
 	"GET /doc-nhieu",
+	"GET /tim-kiem",
 	"GET /binh-chon/{id}",
 	"GET /rss.xml",
 	"GET /sitemap.xml",
@@ -168,6 +170,8 @@ func (h *Handler) match(segs []string) pageFunc {
 		return h.home
 	case len(segs) == 1 && segs[0] == "doc-nhieu":
 		return h.mostRead
+	case len(segs) == 1 && segs[0] == "tim-kiem":
+		return h.searchPage
 	case len(segs) == 1 && segs[0] == "rss.xml":
 		return h.siteFeed
 	case len(segs) == 1 && segs[0] == "sitemap.xml":

@@ -145,9 +145,10 @@ type layout struct {
 	Nav         []*portal.CategoryNode // the root categories, for the menu
 	Side        *sidebar
 	Status      int
-	NoIndex     bool // ask search engines not to index (error pages)
-	LD          any  // JSON-LD object, or nil
-	Content     any  // the page's own data
+	NoIndex     bool   // ask search engines not to index (error pages, search results)
+	Query       string // what the header's search box shows (the search page's query)
+	LD          any    // JSON-LD object, or nil
+	Content     any    // the page's own data
 }
 
 type feedLink struct{ Title, URL string }

@@ -34,6 +34,9 @@ func (pageStore) ActivePolls(context.Context, time.Time, int, string) ([]*portal
 func (pageStore) Poll(context.Context, string, string) (*portal.PollSnapshot, error) {
 	return nil, portal.Errorf(portal.ENOTFOUND, "no poll")
 }
+func (pageStore) Search(context.Context, portal.SearchQuery) (portal.SearchPage, error) {
+	return portal.SearchPage{}, nil
+}
 
 // BenchmarkArticlePageRender is the CPU cost of an article page with a
 // 15 KB body, without the store: the part of the page's latency that is the
