@@ -213,6 +213,28 @@ func (p *Page) ClickNavigate(ctx context.Context, selector string) (int, error) 
 	return int(resp.Status), nil
 }
 
+// Type focuses the first visible element matching the CSS selector and
+// types text into it key by key, as a reader would.
+func (p *Page) Type(ctx context.Context, selector, text string) error {
+	if err := do(ctx, p, chromedp.SendKeys(chromedp.CSS(selector), text)); err != nil {
+		return fmt.Errorf("type into %s: %w", selector, err)
+	}
+	return nil
+}
+
+// PressNavigate presses keys on the focused element ("\r" is Enter), waits
+// for the page they load and returns its HTTP status. It fails with the
+// page's timeout when the keys load nothing.
+func (p *Page) PressNavigate(ctx context.Context, keys string) (int, error) {
+	tctx, cancel := p.bind(ctx)
+	defer cancel()
+	resp, err := chromedp.RunResponse(tctx, chromedp.KeyEvent(keys))
+	if err != nil {
+		return 0, fmt.Errorf("press %q and load: %w", keys, withCause(ctx, err))
+	}
+	return int(resp.Status), nil
+}
+
 // Eval evaluates a JavaScript expression in the page's main world and
 // decodes its JSON value into out (which may be nil to ignore it). A
 // promise is awaited. It works with JavaScript disabled too, DevTools

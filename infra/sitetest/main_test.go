@@ -38,6 +38,7 @@ const (
 	mostReadPath = "/doc-nhieu"
 	pollID       = "danh-gia-cong-thong-tin"
 	pollPath     = "/binh-chon/" + pollID
+	searchPath   = "/tim-kiem?q=tuyen+truyen+mieng"
 )
 
 // sitePage is one page of the site under test.
@@ -49,6 +50,7 @@ var (
 	category = sitePage{"category", categoryPath}
 	mostRead = sitePage{"most-read", mostReadPath}
 	poll     = sitePage{"poll", pollPath}
+	results  = sitePage{"search", searchPath}
 )
 
 // Viewport widths, in CSS pixels.
@@ -125,6 +127,10 @@ func (s *localSite) start() error {
 	store := dynamo.New(db, table, codec)
 	if _, err := demo.Load(ctx, store, time.Now()); err != nil {
 		return fmt.Errorf("load demo content: %w", err)
+	}
+	// No stream consumer runs here: index the content as the indexer would.
+	if _, err := store.IndexAll(ctx, nil); err != nil {
+		return fmt.Errorf("index demo content: %w", err)
 	}
 	path, err := template.Find()
 	if err != nil {

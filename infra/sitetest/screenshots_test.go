@@ -27,8 +27,8 @@ const screenshotsEnv = "EPORTAL_SCREENSHOTS"
 // does not make a large file: the top of the page is what shows the design.
 const maxShotHeight = 2400
 
-// TestScreenshots takes a full-page PNG of the home, article and poll pages
-// at a desktop's width and a phone's, with JavaScript, as
+// TestScreenshots takes a full-page PNG of the home, article, poll and search
+// results pages at a desktop's width and a phone's, with JavaScript, as
 // <page>-<desktop|phone>.png, and checks that each decodes to the width of
 // its viewport. With screenshotsEnv set, the files are cut to maxShotHeight
 // and compressed for the repository.
@@ -60,7 +60,7 @@ func TestScreenshots(t *testing.T) {
 		t.Run(v.name, func(t *testing.T) {
 			t.Parallel()
 			p := browser.MustPage(t, browser.PageOptions{Width: v.width, JavaScript: true})
-			for _, pg := range []sitePage{home, article, poll} {
+			for _, pg := range []sitePage{home, article, poll, results} {
 				s.load(t, p, pg.path)
 				if pg == article {
 					waitBeacon(t, p) // and the count it shows
