@@ -32,7 +32,7 @@ FUZZMINIMIZETIME ?= 5s
 FUZZ_TARGETS := $(shell grep -r --include='*_test.go' -o '^func Fuzz[A-Za-z0-9_]*' internal infra functions \
 	| sed -E 's|^(.*)/[^/]*:func (Fuzz.*)$$|\1:\2|' | sort)
 
-.PHONY: help build run token admin-user test lint fuzz fuzz-short bench load screenshots tools chromium clean
+.PHONY: help build run token admin-user reindex test lint fuzz fuzz-short bench load screenshots tools chromium clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_%-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-22s %s\n", $$1, $$2}'
@@ -63,6 +63,18 @@ STACK ?= eportal
 admin-user: ## create user EMAIL on the deployed STACK (default eportal) and add it to GROUP (DRY_RUN=1: print only)
 	@test -n '$(EMAIL)' || { echo "usage: make admin-user EMAIL=you@example.vn GROUP=admin [STACK=eportal] [DRY_RUN=1]"; exit 2; }
 	$(GO) run ./infra/users -stack '$(STACK)' $(if $(DRY_RUN),-dry-run) create '$(EMAIL)' $(GROUP)
+
+# `make reindex`: the search index's backfill on a deployed STACK's table
+# (AWS credentials; TABLE defaults to the stack's TableName output), or on
+# another table with TABLE=, or on DynamoDB Local with ENDPOINT= (make run
+# backfills at every start already). When to run it: docs/operations.md.
+reindex: ## index every published article of STACK's table (or TABLE=, ENDPOINT= for DynamoDB Local)
+	@table='$(TABLE)'; \
+	if [ -z "$$table" ]; then \
+		table=$$(aws cloudformation describe-stacks --stack-name '$(STACK)' \
+			--query "Stacks[0].Outputs[?OutputKey=='TableName'].OutputValue" --output text) || exit 1; \
+	fi; \
+	$(GO) run ./infra/reindex -table "$$table" $(if $(ENDPOINT),-endpoint '$(ENDPOINT)')
 
 test: tools lint fuzz-short ## everything CI runs: lint, short fuzzing, unit, DynamoDB Local, template, emulator and browser tests
 	$(GO) test -count=1 ./...
