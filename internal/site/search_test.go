@@ -11,7 +11,9 @@ import (
 
 	"golang.org/x/net/html"
 
+	"eportal/internal/dynamo/dynamotest"
 	"eportal/internal/portal"
+	"eportal/internal/site"
 )
 
 // searchPaging is how many articles mustSearchEnv titles with "Hội nghị
@@ -281,5 +283,101 @@ func TestSearchPaging(t *testing.T) {
 	}
 	if sorted := slices.Sorted(slices.Values(got)); !slices.Equal(sorted, slices.Sorted(slices.Values(paging))) {
 		t.Errorf("pages showed %v; want each of %v once", got, paging)
+	}
+}
+
+// TestSearchThrottled: a table that does not answer the search gives the
+// 503 page, not a page without results.
+func TestSearchThrottled(t *testing.T) {
+	e, _, _ := mustSearchEnv(t)
+	e.get(t, "/") // the sidebar, cached before the faults
+	e.faults.Set(dynamotest.On("Query", "SEARCH#", dynamotest.Throttle, 1000))
+	defer e.faults.Set(nil)
+	resp := e.get(t, searchTarget("tuyen truyen mieng", nil))
+	h1 := text(parsePage(t, resp.Body).first(el("h1")))
+	if resp.StatusCode != 503 || resp.Headers["Retry-After"] == "" || resp.Headers["Cache-Control"] != noStore || h1 != "Hệ thống đang bận" || e.faults.Hits() == 0 {
+		t.Errorf("= %d %v %q after %d faults; want the 503 page with Retry-After, no-store", resp.StatusCode, resp.Headers, h1, e.faults.Hits())
+	}
+}
+
+// windowStore answers each search call with the next of its pages, and
+// records the queries; the sidebar's reads find nothing.
+type windowStore struct {
+	site.Store // nil: a call the test does not expect panics
+	pages      []portal.SearchPage
+	queries    []portal.SearchQuery
+}
+
+func (s *windowStore) Search(_ context.Context, q portal.SearchQuery) (portal.SearchPage, error) {
+	s.queries = append(s.queries, q)
+	p := s.pages[0]
+	s.pages = s.pages[1:]
+	return p, nil
+}
+func (*windowStore) Categories(context.Context) ([]portal.Category, error) { return nil, nil }
+func (*windowStore) Links(context.Context) ([]portal.Link, error)          { return nil, nil }
+func (*windowStore) Popular(context.Context, portal.Period, int, time.Time) ([]portal.Article, error) {
+	return nil, nil
+}
+func (*windowStore) ActivePolls(context.Context, time.Time, int, string) ([]*portal.Poll, string, error) {
+	return nil, "", nil
+}
+
+// TestSearchWindows: a page of the store shorter than the results page (a
+// window of the index with few matches) is followed by the next, up to
+// three calls, asking each for what is still missing; the "Xem tiếp" link
+// carries the last call's cursor.
+func TestSearchWindows(t *testing.T) {
+	hits := func(from, n int) []portal.SearchHit {
+		var out []portal.SearchHit
+		for i := from; i < from+n; i++ {
+			out = append(out, portal.SearchHit{ID: fmt.Sprint(i), Slug: fmt.Sprintf("bai-%d", i), Title: fmt.Sprintf("Bài %d", i),
+				PublishAt: now, Snippet: "<mark>hội</mark> nghị"})
+		}
+		return out
+	}
+	tests := []struct {
+		name      string
+		pages     []portal.SearchPage
+		wantSlugs int
+		wantLimit []int
+		wantNext  string
+	}{
+		{"full first window", []portal.SearchPage{{Items: hits(0, 10), NextCursor: "c1"}}, 10, []int{10}, "c1"},
+		{"empty, then short, then the rest", []portal.SearchPage{{NextCursor: "c1"}, {Items: hits(0, 4), NextCursor: "c2"}, {Items: hits(4, 6), NextCursor: "c3"}},
+			10, []int{10, 10, 6}, "c3"},
+		{"three empty windows", []portal.SearchPage{{NextCursor: "c1"}, {NextCursor: "c2"}, {NextCursor: "c3"}}, 0, []int{10, 10, 10}, "c3"},
+		{"short last window", []portal.SearchPage{{Items: hits(0, 3)}}, 3, []int{10}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			store := &windowStore{pages: tt.pages}
+			h := site.New(store, nil, site.DemoConfig(), site.WithClock(func() time.Time { return now }), site.WithLogger(testLogger(t)))
+			resp := serve(t, h, request(t, "GET", searchTarget("hội nghị", nil), nil))
+			if resp.StatusCode != 200 {
+				t.Fatalf("= %d; want 200", resp.StatusCode)
+			}
+			p := parsePage(t, resp.Body)
+			var limits []int
+			for i, q := range store.queries {
+				limits = append(limits, q.Limit)
+				if want := []string{"", "c1", "c2"}[i]; q.Cursor != want || q.Text != "hội nghị" {
+					t.Errorf("call %d: %+v; want cursor %q", i, q, want)
+				}
+			}
+			if !slices.Equal(limits, tt.wantLimit) {
+				t.Errorf("limits asked %v; want %v", limits, tt.wantLimit)
+			}
+			if got := len(all(p.main(), hasClass("p", "snippet"))); got != tt.wantSlugs {
+				t.Errorf("%d results; want %d", got, tt.wantSlugs)
+			}
+			next := ""
+			if a := p.first(el("a", "rel", "next")); a != nil {
+				next = attr(a, "href")
+			}
+			if want := map[bool]string{true: "/tim-kiem?q=h%E1%BB%99i+ngh%E1%BB%8B&sau=" + tt.wantNext, false: ""}[tt.wantNext != ""]; next != want {
+				t.Errorf("next link %q; want %q", next, want)
+			}
+		})
 	}
 }
