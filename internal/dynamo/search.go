@@ -2,9 +2,10 @@ package dynamo
 
 // Search queries (GET /search, the site's search page). docs/search.md has
 // the design and the figures; in short, one page costs at most
-// len(words)+len(pairs) Queries (≤ 15, in parallel), one BatchGetItem of
-// index entries and one of the results' DOC items: at most 17 calls in three
-// round trips, whatever the size of the table. No Scan.
+// len(words)+len(pairs) Queries (≤ 15, in parallel), up to 2 BatchGetItems
+// of single entries per tier (two tiers at most) and one of the results'
+// DOC items: at most 20 calls in six round trips, whatever the size of the
+// table. No Scan.
 
 import (
 	"context"
@@ -30,10 +31,20 @@ const (
 	// SearchDepth is how many entries of each term a page reads: one Query
 	// of at most this many small items (≈ 2–3 read units).
 	SearchDepth = 200
-	// SearchLookups is how many single entries a page may read besides, to
-	// settle whether an article holds a term whose entries it did not read
-	// that far: one BatchGetItem.
-	SearchLookups = 100
+	// searchBatch is how many single entries one lookup call reads
+	// (BatchGetItem's limit), and searchRounds how many such calls a tier
+	// of a page may make, to settle whether its candidates hold the terms
+	// whose entries the page did not read that far.
+	searchBatch  = 100
+	searchRounds = 2
+)
+
+// The two tiers of a query's results: articles that hold the phrase (every
+// pair of adjacent words, in one field) come first; then the articles that
+// hold every word otherwise. A cursor names its tier.
+const (
+	tierPhrase = "p"
+	tierWords  = "w"
 )
 
 // termList is what a page read of one term's entries, newest first.
@@ -45,15 +56,38 @@ type termList struct {
 	// LastEvaluatedKey): entries at or above it were all read. "" when the
 	// term's entries below the window's bound were read to the end.
 	depth string
+	// looked records the entries settled by a lookup.
+	looked map[string]bool
 }
 
 // knows reports whether the list settles whether the entry sk exists.
-func (l *termList) knows(sk string) bool { return l.depth == "" || sk >= l.depth }
+func (l *termList) knows(sk string) bool { return l.depth == "" || sk >= l.depth || l.looked[sk] }
+
+// deepest returns the list read furthest down (to the end, ideally): every
+// article in the window holding its term is among its entries.
+func deepest(lists []*termList) *termList {
+	d := lists[0]
+	for _, l := range lists[1:] {
+		if l.depth < d.depth || l.depth == d.depth && len(l.order) < len(d.order) {
+			d = l
+		}
+	}
+	return d
+}
+
+// tierResult is one tier's window: its matches ranked, and the bound of its
+// next window ("" when the tier ends here).
+type tierResult struct {
+	matches []string
+	next    string
+}
 
 // Search returns one page of the visible articles that hold every word of
-// q.Text, best first (search.Score, then newest). A page is ranked within a
-// window of the newest candidates the index reads for it; its NextCursor
-// goes on through the window and then to older articles.
+// q.Text, best first: articles that hold the phrase (search.Score ≥ 7) in
+// phrase-tier windows, then the others in word-tier windows; within a
+// window by search.Score, then newest. A window is the span of the
+// deepest-read term's entries the page could settle; NextCursor goes on
+// through the window, to the next window, then to the next tier.
 //
 // Errors: EINVALID for a bad query (search.Parse), a bad limit or a forged,
 // altered or foreign cursor; EUNAVAILABLE when the table is throttling or
@@ -67,159 +101,271 @@ func (s *Store) Search(ctx context.Context, q portal.SearchQuery) (portal.Search
 	if q.Limit < 1 || q.Limit > portal.MaxLimit {
 		return portal.SearchPage{}, portal.Errorf(portal.EINVALID, "limit must be between 1 and %d.", portal.MaxLimit)
 	}
-	bound, skip, err := s.searchCursor(ctx, pq, q)
+	top := listUpperBound(q.Now)
+	tier, bound, skip, err := s.searchCursor(ctx, pq, q, top)
 	if err != nil {
 		return portal.SearchPage{}, translate(op, err)
 	}
-	terms := pq.Terms()
-	lists, err := s.readTerms(ctx, terms, bound, q.Now)
+	lists, err := s.readTerms(ctx, pq.Terms(), bound, q.Now)
 	if err != nil {
 		return portal.SearchPage{}, translate(op, err)
 	}
-	words := lists[:len(pq.Words)]
+	words, pairs := lists[:len(pq.Words)], lists[len(pq.Words):]
+	scope := searchScope(pq)
+	cursorAt := func(tier, bound string, n int) string {
+		return s.cursors.Encode(scope, map[string]string{"t": tier, "b": bound, "n": strconv.Itoa(n)})
+	}
 
-	// The driver is the word read furthest down (to the end, ideally): every
-	// article in the window holding all the words is among its entries.
-	driver := words[0]
-	for _, l := range words[1:] {
-		if l.depth < driver.depth || l.depth == driver.depth && len(l.order) < len(driver.order) {
-			driver = l
-		}
-	}
-	// Settle each candidate, newest first, within the lookup budget; the
-	// window ends at the last candidate settled.
-	type want struct{ list, cand int }
-	var lookups []want
-	examined := 0
-	for ci, sk := range driver.order {
-		var need []want
-		missing := false
-		for li, l := range lists {
-			if l == driver {
-				continue
-			}
-			if !l.knows(sk) {
-				need = append(need, want{li, ci})
-			} else if _, ok := l.found[sk]; !ok && li < len(pq.Words) {
-				missing = true // a word it lacks: not a match, nothing to look up
-				break
-			}
-		}
-		if missing {
-			examined = ci + 1
-			continue
-		}
-		if len(lookups)+len(need) > SearchLookups {
-			break
-		}
-		lookups = append(lookups, need...)
-		examined = ci + 1
-	}
-	next := "" // the bound of the next window; "" when none follows
-	switch {
-	case examined < len(driver.order):
-		next = driver.order[examined-1]
-	case driver.depth != "":
-		next = driver.depth
-	}
-	if len(lookups) > 0 {
-		keys := make([]map[string]types.AttributeValue, len(lookups))
-		for i, w := range lookups {
-			keys[i] = key(postingPK(lists[w.list].term), driver.order[w.cand])
-		}
-		got, err := s.batchGet(ctx, keys, attrPK, attrSK, "f")
+	var shown []string
+	var page portal.SearchPage
+	if tier == tierPhrase {
+		r, err := s.phraseTier(ctx, pairs)
 		if err != nil {
 			return portal.SearchPage{}, translate(op, err)
 		}
-		byTerm := map[string]*termList{}
-		for _, l := range lists {
-			byTerm[postingPK(l.term)] = l
+		end := min(skip+q.Limit, len(r.matches))
+		if skip < end {
+			shown = r.matches[skip:end]
 		}
-		for _, item := range got {
-			if l := byTerm[stringAttr(item, attrPK)]; l != nil {
-				f, _ := numberAttr(item["f"])
-				l.found[stringAttr(item, attrSK)] = search.Field(f)
-			}
+		switch {
+		case end < len(r.matches):
+			page.NextCursor = cursorAt(tierPhrase, bound, end)
+		case r.next != "":
+			page.NextCursor = cursorAt(tierPhrase, r.next, 0)
+		case bound != top:
+			page.NextCursor = cursorAt(tierWords, top, 0)
+		default:
+			// The phrase tier ended in the window read from the top: the
+			// word tier starts there, and this page goes on into it.
+			tier, skip = tierWords, 0
 		}
 	}
+	if tier == tierWords && len(shown) < q.Limit {
+		r, err := s.wordTier(ctx, words, pairs)
+		if err != nil {
+			return portal.SearchPage{}, translate(op, err)
+		}
+		room := q.Limit - len(shown)
+		end := min(skip+room, len(r.matches))
+		if skip < end {
+			shown = append(shown, r.matches[skip:end]...)
+		}
+		switch {
+		case end < len(r.matches):
+			page.NextCursor = cursorAt(tierWords, bound, end)
+		case r.next != "":
+			page.NextCursor = cursorAt(tierWords, r.next, 0)
+		}
+	}
+	if len(shown) > 0 {
+		if page.Items, err = s.searchHits(ctx, pq, shown, q.Now); err != nil {
+			return portal.SearchPage{}, translate(op, err)
+		}
+	}
+	return page, nil
+}
 
-	// Rank the window's matches.
-	type match struct {
+// phraseTier ranks the articles of a window that hold every pair in one
+// field: the phrase. Candidates are the entries of the deepest-read pair.
+func (s *Store) phraseTier(ctx context.Context, pairs []*termList) (tierResult, error) {
+	driver := deepest(pairs)
+	settled, next, err := s.settle(ctx, driver, pairs, nil)
+	if err != nil {
+		return tierResult{}, err
+	}
+	return tierResult{matches: rank(settled, func(sk string) int {
+		pf := make([]search.Field, len(pairs))
+		for i, l := range pairs {
+			if pf[i] = l.found[sk]; pf[i] == 0 {
+				return 0
+			}
+		}
+		if score := search.Score([]search.Field{search.InTitle, search.InTitle}, pf); score >= search.PhraseScore {
+			return score
+		}
+		return 0 // the pairs are in different fields: a word-tier match
+	}), next: next}, nil
+}
+
+// wordTier ranks the articles of a window that hold every word but not the
+// phrase (those are the phrase tier's). Candidates are the entries of the
+// deepest-read word; the pairs are settled too, for the score.
+func (s *Store) wordTier(ctx context.Context, words, pairs []*termList) (tierResult, error) {
+	driver := deepest(words)
+	settled, next, err := s.settle(ctx, driver, words, pairs)
+	if err != nil {
+		return tierResult{}, err
+	}
+	return tierResult{matches: rank(settled, func(sk string) int {
+		wf := make([]search.Field, len(words))
+		for i, l := range words {
+			if wf[i] = l.found[sk]; wf[i] == 0 {
+				return 0
+			}
+		}
+		pf := make([]search.Field, len(pairs))
+		for i, l := range pairs {
+			pf[i] = l.found[sk]
+		}
+		score := search.Score(wf, pf)
+		if len(pairs) > 0 && score >= search.PhraseScore {
+			return 0 // shown in the phrase tier
+		}
+		return score
+	}), next: next}, nil
+}
+
+// rank returns the entries with a positive score, best first, newest first
+// on a tie.
+func rank(sks []string, score func(sk string) int) []string {
+	type scored struct {
 		sk    string
 		score int
 	}
-	var matches []match
-	for _, sk := range driver.order[:examined] {
-		wf := make([]search.Field, len(pq.Words))
-		ok := true
-		for i, l := range words {
-			if wf[i] = l.found[sk]; wf[i] == 0 {
-				ok = false
-				break
-			}
+	var ms []scored
+	for _, sk := range sks {
+		if sc := score(sk); sc > 0 {
+			ms = append(ms, scored{sk, sc})
 		}
-		if !ok {
-			continue
-		}
-		pf := make([]search.Field, len(pq.Pairs))
-		for i, l := range lists[len(pq.Words):] {
-			pf[i] = l.found[sk]
-		}
-		matches = append(matches, match{sk, search.Score(wf, pf)})
 	}
-	slices.SortStableFunc(matches, func(a, b match) int {
+	slices.SortStableFunc(ms, func(a, b scored) int {
 		if a.score != b.score {
 			return b.score - a.score
 		}
 		return strings.Compare(b.sk, a.sk)
 	})
-	var page portal.SearchPage
-	end := min(skip+q.Limit, len(matches))
-	scope := searchScope(pq)
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.sk
+	}
+	return out
+}
+
+// settle finds out, for the driver's entries newest first, whether each
+// holds every required term (a candidate missing one is out) and, for
+// those that do, the optional ones: from what the page read, else by
+// lookups of single entries, at most searchRounds BatchGetItems of
+// searchBatch keys. Each round asks, per live candidate, for its first
+// unsettled required term, or, once those are all there, for its
+// optional ones; the newest candidate is asked for everything at once, so
+// at least it is always settled. It returns the settled candidates — the
+// newest ones up to the first that is not — and the bound of the next
+// window: below the last settled one, or below the driver's read when all
+// were settled ("" when that read reached the end).
+func (s *Store) settle(ctx context.Context, driver *termList, required, optional []*termList) ([]string, string, error) {
+	cands := driver.order
+	dead := make([]bool, len(cands))
+	type want struct {
+		l  *termList
+		sk string
+	}
+	// unsettled returns what candidate i still needs: nil when settled.
+	unsettled := func(i int, all bool) []want {
+		var need []want
+		for _, l := range required {
+			if l == driver || dead[i] {
+				continue
+			}
+			if !l.knows(cands[i]) {
+				need = append(need, want{l, cands[i]})
+				if !all {
+					return need
+				}
+			} else if l.found[cands[i]] == 0 {
+				dead[i] = true
+				return nil
+			}
+		}
+		if dead[i] || len(need) > 0 {
+			return need
+		}
+		for _, l := range optional {
+			if !l.knows(cands[i]) {
+				need = append(need, want{l, cands[i]})
+			}
+		}
+		return need
+	}
+	for round := 0; round < searchRounds; round++ {
+		var keys []want
+		for i := range cands {
+			need := unsettled(i, i == 0)
+			if len(keys)+len(need) > searchBatch {
+				break
+			}
+			keys = append(keys, need...)
+		}
+		if len(keys) == 0 {
+			break
+		}
+		avs := make([]map[string]types.AttributeValue, len(keys))
+		for i, k := range keys {
+			avs[i] = key(postingPK(k.l.term), k.sk)
+			if k.l.looked == nil {
+				k.l.looked = map[string]bool{}
+			}
+			k.l.looked[k.sk] = true
+		}
+		got, err := s.batchGet(ctx, avs, attrPK, attrSK, "f")
+		if err != nil {
+			return nil, "", err
+		}
+		byPK := map[string]*termList{}
+		for _, k := range keys {
+			byPK[postingPK(k.l.term)] = k.l
+		}
+		for _, item := range got {
+			if l := byPK[stringAttr(item, attrPK)]; l != nil {
+				f, _ := numberAttr(item["f"])
+				l.found[stringAttr(item, attrSK)] = search.Field(f)
+			}
+		}
+	}
+	n := 0
+	for n < len(cands) && unsettled(n, true) == nil {
+		n++
+	}
 	switch {
-	case end < len(matches):
-		page.NextCursor = s.cursors.Encode(scope, map[string]string{"b": bound, "n": strconv.Itoa(end)})
-	case next != "":
-		page.NextCursor = s.cursors.Encode(scope, map[string]string{"b": next, "n": "0"})
+	case n == len(cands):
+		return cands, driver.depth, nil
+	case n == 0:
+		// Cannot happen: the newest candidate asks for at most 15 entries
+		// in the first round and is settled by the second.
+		return nil, cands[0], nil
+	default:
+		return cands[:n], cands[n-1], nil
 	}
-	if skip >= end {
-		return page, nil
-	}
-	shown := make([]string, 0, end-skip)
-	for _, m := range matches[skip:end] {
-		shown = append(shown, m.sk)
-	}
-	page.Items, err = s.searchHits(ctx, pq, shown, q.Now)
-	if err != nil {
-		return portal.SearchPage{}, translate(op, err)
-	}
-	return page, nil
 }
 
 func searchScope(q search.Query) string { return "search|" + q.Key() }
 
-// searchCursor returns the window's bound (entries below it) and how many of
-// its ranked matches earlier pages showed.
-func (s *Store) searchCursor(ctx context.Context, pq search.Query, q portal.SearchQuery) (string, int, error) {
-	bound := listUpperBound(q.Now)
+// searchCursor returns the tier, the window's bound (entries below it)
+// and how many of its ranked matches earlier pages showed. The first page
+// starts with the phrase tier at the top, or, for one word, with the word
+// tier.
+func (s *Store) searchCursor(ctx context.Context, pq search.Query, q portal.SearchQuery, top string) (string, string, int, error) {
 	if q.Cursor == "" {
-		return bound, 0, nil
+		if len(pq.Pairs) == 0 {
+			return tierWords, top, 0, nil
+		}
+		return tierPhrase, top, 0, nil
 	}
 	if err := s.cursors.Load(ctx); err != nil {
-		return "", 0, err
+		return "", "", 0, err
 	}
+	bad := portal.Errorf(portal.EINVALID, "The cursor is invalid or belongs to another search.")
 	k, err := s.cursors.Decode(searchScope(pq), q.Cursor)
 	if errors.Is(err, cursor.ErrInvalid) {
-		return "", 0, portal.Errorf(portal.EINVALID, "The cursor is invalid or belongs to another search.")
+		return "", "", 0, bad
 	}
 	if err != nil {
-		return "", 0, err
+		return "", "", 0, err
 	}
 	skip, err := strconv.Atoi(k["n"])
-	if err != nil || skip < 0 || k["b"] == "" {
-		return "", 0, portal.Errorf(portal.EINVALID, "The cursor is invalid or belongs to another search.")
+	if err != nil || skip < 0 || k["b"] == "" || (k["t"] != tierPhrase && k["t"] != tierWords) {
+		return "", "", 0, bad
 	}
-	return min(k["b"], bound), skip, nil
+	return k["t"], min(k["b"], top), skip, nil
 }
 
 // readTerms reads each term's newest SearchDepth entries below bound that

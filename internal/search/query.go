@@ -111,3 +111,6 @@ func Score(words, pairs []Field) int {
 	}
 	return 1
 }
+
+// PhraseScore is the least Score of an article that holds the phrase.
+const PhraseScore = 7
