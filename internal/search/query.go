@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"eportal/internal/portal"
 )
 
@@ -36,7 +38,9 @@ func Parse(q string) (Query, error) {
 	if q == "" {
 		return Query{}, portal.Errorf(portal.EINVALID, "q must not be empty.")
 	}
-	if n := utf8.RuneCountInString(q); n > MaxQueryRunes {
+	// Characters as readers count them: a tone typed as a combining mark
+	// (NFD) is part of its letter.
+	if n := utf8.RuneCountInString(norm.NFC.String(q)); n > MaxQueryRunes {
 		return Query{}, portal.Errorf(portal.EINVALID, "q is longer than %d characters.", MaxQueryRunes)
 	}
 	var out Query

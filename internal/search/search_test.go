@@ -92,7 +92,7 @@ func TestParse(t *testing.T) {
 	if len(long.Words) != search.MaxWords || len(long.Pairs) != search.MaxWords-1 {
 		t.Errorf("ten words: %d words, %d pairs; want %d and %d", len(long.Words), len(long.Pairs), search.MaxWords, search.MaxWords-1)
 	}
-	if _, err := search.Parse(strings.Repeat("ă", search.MaxQueryRunes)); err != nil {
+	if _, err := search.Parse(norm.NFD.String(strings.Repeat("ệ", search.MaxQueryRunes))); err != nil {
 		t.Errorf("%d characters: %v", search.MaxQueryRunes, err)
 	}
 	for _, bad := range []string{"", "   \t\n", "?!… —", strings.Repeat("ă", search.MaxQueryRunes+1), "a\xffb"} {
@@ -144,6 +144,9 @@ func TestSnippet(t *testing.T) {
 	}
 	if n := len(search.Tokens(got)); n > search.SnippetWords+6 { // "mark" tags are words too
 		t.Logf("snippet has %d tokens", n)
+	}
+	if s := search.Snippet("«Tuyên truyền» <b>", q); s != "«<mark>Tuyên</mark> <mark>truyền</mark>» &lt;b&gt;" {
+		t.Errorf("text before the first word: %q", s)
 	}
 	if s := search.Snippet("Không liên quan", q); s != "" {
 		t.Errorf("no match: snippet %q; want empty", s)

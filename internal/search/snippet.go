@@ -57,6 +57,9 @@ func Snippet(text string, q Query) string {
 		b.WriteString("…")
 	}
 	pos := toks[start].Start
+	if start == 0 {
+		pos = 0 // what precedes the first word (a quote, a bracket) is part of the passage
+	}
 	for i := start; i < end; i++ {
 		t := toks[i]
 		b.WriteString(html.EscapeString(oneLine(text[pos:t.Start])))
