@@ -10,11 +10,6 @@ import (
 	"eportal/internal/search"
 )
 
-// maxQueryBytes bounds q before it is read: a query of search.MaxQueryRunes
-// characters takes at most 4 bytes a character, so anything longer is
-// refused without counting its characters.
-const maxQueryBytes = 4 * search.MaxQueryRunes
-
 // searchHitJSON is a search result as readers get it.
 type searchHitJSON struct {
 	ID          string `json:"id"`
@@ -65,7 +60,7 @@ func (h *Handler) search(ctx context.Context, req apigw.Request) apigw.Response 
 // searchText returns the request's q, checked as search.Parse checks it, so
 // that a bad query costs no call.
 func searchText(req apigw.Request) (string, error) {
-	q, err := apigw.Query(req, "q", maxQueryBytes)
+	q, err := apigw.Query(req, "q", search.MaxQueryBytes)
 	if err != nil {
 		return "", portal.Errorf(portal.EINVALID, "q is longer than %d characters.", search.MaxQueryRunes)
 	}

@@ -16,6 +16,10 @@ import (
 const (
 	MaxQueryRunes = 200
 	MaxWords      = 8
+	// MaxQueryBytes refuses a query before its characters are counted: a
+	// Vietnamese character typed decomposed (NFD, "ệ" = e + two marks)
+	// takes at most 5 bytes, 6 leaves room.
+	MaxQueryBytes = 6 * MaxQueryRunes
 )
 
 // Query is a reader's query, read.
@@ -37,6 +41,9 @@ func Parse(q string) (Query, error) {
 	}
 	if q == "" {
 		return Query{}, portal.Errorf(portal.EINVALID, "q must not be empty.")
+	}
+	if len(q) > MaxQueryBytes {
+		return Query{}, portal.Errorf(portal.EINVALID, "q is longer than %d characters.", MaxQueryRunes)
 	}
 	// Characters as readers count them: a tone typed as a combining mark
 	// (NFD) is part of its letter.

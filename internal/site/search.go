@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"eportal/internal/apigw"
 	"eportal/internal/portal"
 	"eportal/internal/search"
@@ -21,9 +23,6 @@ const (
 	// the index can hold fewer matches than a page (dynamo.Store.Search), so
 	// a short page is filled from the next windows, at most this many.
 	searchReads = 3
-	// maxQueryBytes refuses a query without counting its characters: one of
-	// search.MaxQueryRunes characters takes at most 4 bytes a character.
-	maxQueryBytes = 4 * search.MaxQueryRunes
 )
 
 // What the search page says when it refuses a query or a link.
@@ -68,7 +67,7 @@ func (h *Handler) searchPage(ctx context.Context, req apigw.Request) apigw.Respo
 	switch {
 	case c.Query == "":
 		return h.renderSearch(ctx, req, http.StatusOK, c)
-	case len(raw) > maxQueryBytes || utf8.RuneCountInString(strings.TrimSpace(raw)) > search.MaxQueryRunes:
+	case len(raw) > search.MaxQueryBytes || utf8.RuneCountInString(norm.NFC.String(strings.TrimSpace(raw))) > search.MaxQueryRunes:
 		c.Error = fmt.Sprintf(queryTooLong, search.MaxQueryRunes)
 	case later && cur == "":
 		c.Error = badSearchLink
