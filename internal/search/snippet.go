@@ -60,16 +60,25 @@ func Snippet(text string, q Query) string {
 	if start == 0 {
 		pos = 0 // what precedes the first word (a quote, a bracket) is part of the passage
 	}
+	open := false // a <mark> is open: adjacent matched words share one
 	for i := start; i < end; i++ {
 		t := toks[i]
-		b.WriteString(html.EscapeString(oneLine(text[pos:t.Start])))
-		word := html.EscapeString(text[t.Start:t.End])
-		if want[t.Text] {
-			b.WriteString("<mark>" + word + "</mark>")
-		} else {
-			b.WriteString(word)
+		gap := oneLine(text[pos:t.Start])
+		match := want[t.Text]
+		if open && (!match || strings.TrimSpace(gap) != "") {
+			b.WriteString("</mark>")
+			open = false
 		}
+		b.WriteString(html.EscapeString(gap))
+		if match && !open {
+			b.WriteString("<mark>")
+			open = true
+		}
+		b.WriteString(html.EscapeString(text[t.Start:t.End]))
 		pos = t.End
+	}
+	if open {
+		b.WriteString("</mark>")
 	}
 	if end < len(toks) {
 		b.WriteString("…")
