@@ -15,35 +15,57 @@ const SnippetWords = 30
 // when text has no word of q.
 func Snippet(text string, q Query) string {
 	toks := Tokens(text)
-	want := make(map[string]bool, len(q.Words))
-	for _, w := range q.Words {
-		want[w] = true
+	word := make(map[string]int, len(q.Words)) // folded word → its index in q.Words
+	for i, w := range q.Words {
+		word[w] = i
 	}
 	pairs := make(map[string]bool, len(q.Pairs))
 	for _, p := range q.Pairs {
 		pairs[p] = true
 	}
-	// Score each window of SnippetWords tokens by the distinct words it
-	// holds, then by the pairs of the phrase; keep the first best.
+	want := func(t string) bool { _, ok := word[t]; return ok }
+	// Per token: which word of q it is (-1: none), and whether it ends a
+	// pair of the phrase.
+	idx := make([]int, len(toks))
+	pair := make([]bool, len(toks))
+	for i, t := range toks {
+		idx[i] = -1
+		if w, ok := word[t.Text]; ok {
+			idx[i] = w
+			pair[i] = i > 0 && !t.Break && idx[i-1] >= 0 && pairs[Pair(toks[i-1].Text, t.Text)]
+		}
+	}
+	// Slide a window of SnippetWords tokens; score it by the distinct words
+	// it holds, then by the pairs of the phrase; keep the first best window
+	// that starts on a match.
+	count := make([]int, len(q.Words))
+	distinct, npairs := 0, 0
 	best, bestStart := -1, 0
-	for start := 0; start < len(toks); start++ {
-		if !want[toks[start].Text] {
-			continue // a best window may as well start on a match
-		}
-		end := min(start+SnippetWords, len(toks))
-		seen := map[string]bool{}
-		score := 0
-		for i := start; i < end; i++ {
-			if want[toks[i].Text] && !seen[toks[i].Text] {
-				seen[toks[i].Text] = true
-				score += 100
+	for start, end := 0, 0; start < len(toks); start++ {
+		for ; end < len(toks) && end < start+SnippetWords; end++ {
+			if w := idx[end]; w >= 0 {
+				if count[w] == 0 {
+					distinct++
+				}
+				count[w]++
 			}
-			if i > start && !toks[i].Break && pairs[Pair(toks[i-1].Text, toks[i].Text)] {
-				score++
+			if pair[end] && end > start {
+				npairs++
 			}
 		}
-		if score > best {
-			best, bestStart = score, start
+		if idx[start] >= 0 {
+			if score := distinct*100 + npairs; score > best {
+				best, bestStart = score, start
+			}
+		}
+		// Drop token start from the window.
+		if w := idx[start]; w >= 0 {
+			if count[w]--; count[w] == 0 {
+				distinct--
+			}
+		}
+		if start+1 < end && pair[start+1] {
+			npairs-- // its pair began at start, which leaves the window
 		}
 	}
 	if best < 0 {
@@ -64,7 +86,7 @@ func Snippet(text string, q Query) string {
 	for i := start; i < end; i++ {
 		t := toks[i]
 		gap := oneLine(text[pos:t.Start])
-		match := want[t.Text]
+		match := want(t.Text)
 		if open && (!match || strings.TrimSpace(gap) != "") {
 			b.WriteString("</mark>")
 			open = false

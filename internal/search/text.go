@@ -39,6 +39,28 @@ type Token struct {
 // case, and invisible format characters (zero-width joiners, soft hyphens)
 // are dropped.
 func Fold(word string) string {
+	// Fast path, for nearly every word of a Vietnamese text: ASCII and
+	// precomposed Latin letters, each folded by a table.
+	buf := make([]byte, 0, len(word))
+	for _, r := range word {
+		switch {
+		case r < utf8.RuneSelf:
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+			buf = append(buf, byte(r))
+		case latin[r] != 0:
+			buf = append(buf, latin[r])
+		default:
+			return foldSlow(word)
+		}
+	}
+	return string(buf)
+}
+
+// foldSlow folds through Unicode decomposition: marks typed separately,
+// full-width letters, ligatures, other scripts.
+func foldSlow(word string) string {
 	var b strings.Builder
 	b.Grow(len(word))
 	for _, r := range norm.NFKD.String(word) {
@@ -54,6 +76,21 @@ func Fold(word string) string {
 	}
 	return b.String()
 }
+
+// latin folds the precomposed Latin letters (Latin-1, Extended-A and B,
+// Extended Additional: every Vietnamese letter) whose fold is one ASCII
+// letter; 0 for the others.
+var latin = func() map[rune]byte {
+	m := map[rune]byte{'đ': 'd', 'Đ': 'd'}
+	for _, span := range [][2]rune{{0xC0, 0x24F}, {0x1E00, 0x1EFF}} {
+		for r := span[0]; r <= span[1]; r++ {
+			if f := foldSlow(string(r)); len(f) == 1 && f[0] < utf8.RuneSelf {
+				m[r] = f[0]
+			}
+		}
+	}
+	return m
+}()
 
 // wordRune reports whether r belongs to a word. Marks belong to the letter
 // before them (NFD input); format characters sit inside words.
