@@ -75,7 +75,7 @@ func (r *recorder) events() []events.DynamoDBEvent {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	st := tables.MustStore(t)
+	st := tables.MustStoreWithStream(t)
 	streams, err := streamlocal.NewClient(context.Background(), os.Getenv(ddblocal.EndpointEnv))
 	if err != nil {
 		t.Fatal(err)

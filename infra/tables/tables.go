@@ -28,6 +28,11 @@ import (
 // stream (older `make run` data) gets the template's, which the search
 // indexer reads.
 func Create(ctx context.Context, db *dynamodb.Client, name string) (bool, error) {
+	return create(ctx, db, name, true)
+}
+
+// create is Create, with the template's stream or without it.
+func create(ctx context.Context, db *dynamodb.Client, name string, stream bool) (bool, error) {
 	path, err := template.Find()
 	if err != nil {
 		return false, err
@@ -39,6 +44,9 @@ func Create(ctx context.Context, db *dynamodb.Client, name string) (bool, error)
 	in, err := tmpl.TableInput(name)
 	if err != nil {
 		return false, err
+	}
+	if !stream {
+		in.StreamSpecification = nil
 	}
 	_, err = db.CreateTable(ctx, in)
 	var inUse *types.ResourceInUseException
@@ -89,14 +97,28 @@ func addStream(ctx context.Context, db *dynamodb.Client, name string, spec *type
 }
 
 // MustCreate creates a table with a fresh random name for one test and
-// deletes it when the test ends.
+// deletes it when the test ends. The table has no stream: DynamoDB Local
+// keeps every stream record (24 hours, in memory), which slows a test that
+// writes a lot several times over, and only the stream's own tests read
+// it (MustCreateWithStream).
 func MustCreate(tb testing.TB, db *dynamodb.Client) string {
+	tb.Helper()
+	return mustCreate(tb, db, false)
+}
+
+// MustCreateWithStream is MustCreate with the template's stream.
+func MustCreateWithStream(tb testing.TB, db *dynamodb.Client) string {
+	tb.Helper()
+	return mustCreate(tb, db, true)
+}
+
+func mustCreate(tb testing.TB, db *dynamodb.Client, stream bool) string {
 	tb.Helper()
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	name := "test-" + hex.EncodeToString(b[:])
 	ctx := context.Background()
-	if _, err := Create(ctx, db, name); err != nil {
+	if _, err := create(ctx, db, name, stream); err != nil {
 		tb.Fatalf("create table: %v", err)
 	}
 	tb.Cleanup(func() {
@@ -120,11 +142,22 @@ type TestStore struct {
 // dynamotest.CallCounter's Option.
 func MustStore(tb testing.TB, optFns ...func(*dynamodb.Options)) *TestStore {
 	tb.Helper()
+	return mustStore(tb, false, optFns)
+}
+
+// MustStoreWithStream is MustStore on a table with the template's stream.
+func MustStoreWithStream(tb testing.TB, optFns ...func(*dynamodb.Options)) *TestStore {
+	tb.Helper()
+	return mustStore(tb, true, optFns)
+}
+
+func mustStore(tb testing.TB, stream bool, optFns []func(*dynamodb.Options)) *TestStore {
+	tb.Helper()
 	db, err := ddblocal.NewClient(context.Background(), os.Getenv(ddblocal.EndpointEnv), optFns...)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	table := MustCreate(tb, db)
+	table := mustCreate(tb, db, stream)
 	codec, err := cursor.New([]byte("eportal test cursor secret, 32 b"))
 	if err != nil {
 		tb.Fatal(err)

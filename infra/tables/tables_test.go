@@ -25,15 +25,18 @@ func streamOf(t *testing.T, db *dynamodb.Client, name string) *types.StreamSpeci
 	return out.Table.StreamSpecification
 }
 
-// TestCreateStream: a new table has the template's stream, and an older
-// one without it (make run's data from before the search indexer) gets it
-// at the next start.
+// TestCreateStream: a new table has the template's stream (a test's only
+// when it asks), and an older one without it (make run's data from before
+// the search indexer) gets it at the next start.
 func TestCreateStream(t *testing.T) {
 	db := ddblocal.MustClient(t)
 	ctx := context.Background()
-	name := tables.MustCreate(t, db)
+	name := tables.MustCreateWithStream(t, db)
 	if s := streamOf(t, db, name); s == nil || !aws.ToBool(s.StreamEnabled) || s.StreamViewType != types.StreamViewTypeNewAndOldImages {
 		t.Errorf("new table's stream = %+v; want NEW_AND_OLD_IMAGES", s)
+	}
+	if s := streamOf(t, db, tables.MustCreate(t, db)); s != nil && aws.ToBool(s.StreamEnabled) {
+		t.Errorf("a test table without a stream asked for has one: %+v", s)
 	}
 
 	path, err := template.Find()
