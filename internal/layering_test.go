@@ -18,6 +18,8 @@ func TestLayering(t *testing.T) {
 		"eportal/internal/pollsapi": {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
 		"eportal/internal/site":     {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
 		"eportal/internal/adminapi": {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
+		"eportal/internal/mediaapi": {"eportal/internal/dynamo", "eportal/internal/bucket", "github.com/aws/aws-sdk-go-v2"},
+		"eportal/internal/imaging":  {"github.com/aws/"},
 		"eportal/internal/portal":   {"github.com/aws/"},
 	}
 	for pkg, bad := range forbidden {

@@ -144,3 +144,13 @@ func auditSK(at time.Time, version int, nonce string) string {
 const skIdempotency = "IDEM"
 
 func idempotencyPK(caller, key string) string { return "IDEM#" + caller + "#" + key }
+
+// Media library (media.go): PK=MEDIA#<id>, SK=MEDIA; GSI1PK=MEDIA,
+// GSI1SK=<createdAt ms>#<id>, the library newest first.
+const (
+	skMedia      = "MEDIA"
+	mediaLibrary = "MEDIA" // GSI1PK of every library entry, and its cursors' scope
+)
+
+func mediaPK(id string) string                      { return "MEDIA#" + id }
+func mediaSK(createdAt time.Time, id string) string { return formatMilli(createdAt) + "#" + id }

@@ -1,0 +1,285 @@
+package mediaapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"eportal/internal/apigw"
+	"eportal/internal/auth"
+	"eportal/internal/imaging"
+	"eportal/internal/portal"
+	"eportal/internal/sanitize"
+)
+
+// Store is what the handler and the processor need from storage. Package
+// dynamo implements it.
+type Store interface {
+	CreateMedia(ctx context.Context, m *portal.Media) error
+	Media(ctx context.Context, id string) (*portal.Media, error)
+	MediaLibrary(ctx context.Context, limit int, cursor string) ([]*portal.Media, string, error)
+	UpdateMedia(ctx context.Context, m *portal.Media) error
+	DeleteMedia(ctx context.Context, id string) error
+}
+
+// Bucket is what the handler and the processor need from object storage.
+// Package bucket implements it on S3.
+type Bucket interface {
+	// PresignPut returns a URL that accepts one PUT of exactly size bytes
+	// of contentType at key until expiry has passed.
+	PresignPut(ctx context.Context, key, contentType string, size int64, expiry time.Duration) (string, error)
+	// Get returns the object at key; EINVALID-free: ENOTFOUND when there is
+	// none, ETOOLARGE when it is longer than limit bytes (unread).
+	Get(ctx context.Context, key string, limit int64) ([]byte, error)
+	// Put stores data at key with its content type and cache lifetime.
+	Put(ctx context.Context, key, contentType, cacheControl string, data []byte) error
+	// Delete deletes the objects at keys; a missing one is no error.
+	Delete(ctx context.Context, keys ...string) error
+}
+
+// UploadExpiry is how long a presigned upload URL is valid.
+const UploadExpiry = 15 * time.Minute
+
+// UploadPrefix is the key prefix of uploads; the bucket notifies the
+// processor of objects created under it.
+const UploadPrefix = "uploads/"
+
+// MaxFileName is the longest file name kept, in bytes.
+const MaxFileName = 255
+
+// Slots are the names of the variant objects: the widths of imaging.Widths.
+// The largest variant always takes the last slot, so MEDIA_BASE_URL/<id>/1280
+// is the image whatever its size; a smaller variant takes the slot of its
+// width.
+func slots() []int { return imaging.Widths }
+
+// UploadKey returns the object key the browser uploads media id to.
+func UploadKey(id string) string { return UploadPrefix + id }
+
+// VariantKey returns the object key of media id's variant in slot.
+func VariantKey(id string, slot int) string { return "media/" + id + "/" + itoa(slot) }
+
+// route is one route: the role it needs and what serves it.
+type route struct {
+	role  auth.Role
+	serve func(ctx context.Context, r *request) apigw.Response
+}
+
+type request struct {
+	apigw.Request
+	caller auth.Caller
+	now    time.Time
+}
+
+// Handler serves the /admin/media routes. Create it with New.
+type Handler struct {
+	store   Store
+	bucket  Bucket
+	baseURL string
+	now     func() time.Time
+	newID   func() string
+	log     *slog.Logger
+	budget  apigw.Budget
+	routes  map[string]route
+}
+
+// Option configures a Handler or a Processor.
+type Option func(*options)
+
+type options struct {
+	now    func() time.Time
+	newID  func() string
+	log    *slog.Logger
+	budget apigw.Budget
+}
+
+// WithClock sets the clock (default time.Now).
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithIDs sets the generator of media ids (default 16 random base32 letters).
+func WithIDs(newID func() string) Option { return func(o *options) { o.newID = newID } }
+
+// WithLogger sets the logger for failures (default slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(o *options) { o.log = l } }
+
+// WithBudget sets how long a request may take before it is answered 503
+// (default apigw.DefaultBudget).
+func WithBudget(b apigw.Budget) Option { return func(o *options) { o.budget = b } }
+
+func apply(opts []Option) options {
+	o := options{now: time.Now, newID: randomID, log: slog.Default()}
+	for _, f := range opts {
+		f(&o)
+	}
+	return o
+}
+
+// New returns a Handler on store and bucket; baseURL is MEDIA_BASE_URL,
+// where media/<id>/<slot> is served as <baseURL>/<id>/<slot>.
+func New(store Store, bucket Bucket, baseURL string, opts ...Option) *Handler {
+	o := apply(opts)
+	h := &Handler{store: store, bucket: bucket, baseURL: strings.TrimSuffix(baseURL, "/"),
+		now: o.now, newID: o.newID, log: o.log, budget: o.budget}
+	h.routes = map[string]route{
+		"POST /admin/media":        {auth.Editor, h.createMedia},
+		"GET /admin/media":         {auth.Editor, h.listMedia},
+		"DELETE /admin/media/{id}": {auth.Editor, h.deleteMedia},
+	}
+	return h
+}
+
+// Routes returns the route keys the handler serves, as template.yaml
+// declares them.
+func (h *Handler) Routes() []string {
+	out := make([]string, 0, len(h.routes))
+	for k := range h.routes {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Handle serves one request: 401 without a token, 403 without the editor
+// role, before anything else. It returns a nil error for every outcome.
+func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
+	ctx, cancel := h.budget.Bound(ctx, req)
+	defer cancel()
+	rt, ok := h.routes[req.RouteKey]
+	if !ok {
+		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "No such route.")), nil
+	}
+	caller, err := auth.Require(req, rt.role)
+	if err != nil {
+		return h.fail(ctx, err), nil
+	}
+	return rt.serve(ctx, &request{Request: req, caller: caller, now: h.now().UTC().Truncate(time.Millisecond)}), nil
+}
+
+func (h *Handler) fail(ctx context.Context, err error) apigw.Response {
+	return apigw.Error(ctx, h.log, err, apigw.NoStore)
+}
+
+// uploadInput is the body of POST /admin/media.
+type uploadInput struct {
+	FileName    string `json:"fileName"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+}
+
+// upload is the answer to POST /admin/media.
+type upload struct {
+	ID        string `json:"id"`
+	UploadURL string `json:"uploadUrl"`
+	URL       string `json:"url"`
+}
+
+// createMedia serves POST /admin/media (201): it checks the declared name,
+// type and size, records a pending library entry and returns a presigned
+// PUT for the bytes. The declared type and size are bound into the URL's
+// signature; the processor checks the bytes themselves.
+func (h *Handler) createMedia(ctx context.Context, r *request) apigw.Response {
+	var in uploadInput
+	if err := apigw.DecodeJSON(r.Request, &in); err != nil {
+		return h.fail(ctx, err)
+	}
+	name := sanitize.Text(in.FileName)
+	switch {
+	case name == "" || !utf8.ValidString(in.FileName):
+		return h.fail(ctx, portal.Errorf(portal.EINVALID, "fileName is required."))
+	case len(name) > MaxFileName:
+		return h.fail(ctx, portal.Errorf(portal.EINVALID, "fileName must be at most %d bytes.", MaxFileName))
+	}
+	format, ok := imaging.FormatOf(in.ContentType)
+	if !ok {
+		return h.fail(ctx, portal.Errorf(portal.EMEDIATYPE, "contentType must be image/jpeg, image/png or image/webp."))
+	}
+	switch {
+	case in.Size < 1:
+		return h.fail(ctx, portal.Errorf(portal.EINVALID, "size must be the file's length in bytes."))
+	case in.Size > imaging.MaxBytes:
+		return h.fail(ctx, portal.Errorf(portal.ETOOLARGE, "The file is larger than %d MB.", imaging.MaxBytes>>20))
+	}
+	m := &portal.Media{
+		ID: h.newID(), FileName: name, ContentType: format.ContentType(), Size: in.Size,
+		Status: portal.MediaPending, CreatedBy: r.caller.Subject, CreatedAt: r.now, UpdatedAt: r.now,
+	}
+	m.URL = h.variantURL(m.ID, slots()[len(slots())-1])
+	if err := h.store.CreateMedia(ctx, m); err != nil {
+		return h.fail(ctx, err)
+	}
+	u, err := h.bucket.PresignPut(ctx, UploadKey(m.ID), m.ContentType, m.Size, UploadExpiry)
+	if err != nil {
+		return h.fail(ctx, err)
+	}
+	resp := apigw.JSON(http.StatusCreated, upload{ID: m.ID, UploadURL: u, URL: m.URL}, apigw.NoStore)
+	return resp
+}
+
+func (h *Handler) variantURL(id string, slot int) string {
+	return h.baseURL + "/" + id + "/" + itoa(slot)
+}
+
+// listMedia serves GET /admin/media?limit=&cursor=: the library, newest
+// first, in the lists' page envelope.
+func (h *Handler) listMedia(ctx context.Context, r *request) apigw.Response {
+	limit, err := apigw.Limit(r.Request)
+	if err != nil {
+		return h.fail(ctx, err)
+	}
+	items, next, err := h.store.MediaLibrary(ctx, limit, r.QueryStringParameters["cursor"])
+	if err != nil {
+		return h.fail(ctx, err)
+	}
+	return apigw.JSON(http.StatusOK, apigw.NewPage(items, next), apigw.NoStore)
+}
+
+// deleteMedia serves DELETE /admin/media/{id} (204): the entry, its upload
+// and its variants. Whether an article uses the image is not checked yet.
+func (h *Handler) deleteMedia(ctx context.Context, r *request) apigw.Response {
+	id := r.PathParameters["id"]
+	if !ValidID(id) {
+		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "Media item not found."))
+	}
+	if err := h.store.DeleteMedia(ctx, id); err != nil {
+		return h.fail(ctx, err)
+	}
+	if err := h.bucket.Delete(ctx, objectKeys(id)...); err != nil {
+		return h.fail(ctx, err)
+	}
+	return apigw.Response{StatusCode: http.StatusNoContent,
+		Headers: map[string]string{"Cache-Control": apigw.NoStore, "X-Content-Type-Options": "nosniff"}}
+}
+
+// objectKeys are every key media id may have objects at.
+func objectKeys(id string) []string {
+	keys := []string{UploadKey(id)}
+	for _, s := range slots() {
+		keys = append(keys, VariantKey(id, s))
+	}
+	return keys
+}
+
+// ValidID reports whether id has the shape of a media id: 16 lower-case
+// base32 letters and digits.
+func ValidID(id string) bool {
+	if len(id) != 16 {
+		return false
+	}
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
+			return false
+		}
+	}
+	return true
+}
+
+// randomID returns a 16-character lower-case id (80 random bits).
+func randomID() string {
+	var b [10]byte
+	_, _ = rand.Read(b[:])
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
