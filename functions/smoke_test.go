@@ -55,6 +55,9 @@ var smoke = map[string]struct {
 	"views": {"internal/viewsapi/testdata/count-view.json", 200, `"views":133,"counted":true`},
 	"polls": {"internal/pollsapi/testdata/get-poll.json", 200, `"question":"Bạn đánh giá như thế nào về cổng thông tin này?"`},
 	"site":  {"internal/site/testdata/article-page.json", 200, `Ngày đăng: `},
+	// The console's app page; the function runs without any AUTH_ variable
+	// (sign-in not configured), as a stack without AuthDomainPrefix.
+	"console": {"internal/console/testdata/desk-page.json", 200, `Bàn biên tập cần JavaScript`},
 }
 
 // streamFunctions are the functions fed by the table's stream rather than

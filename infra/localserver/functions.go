@@ -7,8 +7,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"eportal/infra/localauth"
 	"eportal/internal/adminapi"
 	"eportal/internal/apigw"
+	"eportal/internal/console"
 	"eportal/internal/dynamo"
 	"eportal/internal/indexer"
 	"eportal/internal/pollsapi"
@@ -42,6 +44,9 @@ func Functions(store *dynamo.Store, now func() time.Time, budget apigw.Budget) m
 		"ViewsFunction": viewsapi.New(store, viewsapi.WithClock(now), viewsapi.WithBudget(budget)),
 		"PollsFunction": pollsapi.New(store, localVoters, pollsapi.WithClock(now), pollsapi.WithBudget(budget)),
 		"SiteFunction":  site.New(store, localVoters, site.DemoConfig(), site.WithClock(now), site.WithBudget(budget)),
+		// The console signs in at the hosted UI's stand-in on the same
+		// origin (ConsoleHandler mounts it), as the local client.
+		"ConsoleFunction": console.New(console.Config{AuthURL: localauth.HostedUIPath, ClientID: localauth.Audience}),
 	}
 }
 

@@ -37,6 +37,10 @@ type Server struct {
 	now       func() time.Time
 	authorize func(authorization string) (map[string]string, error)
 	cors      template.CORS
+	// signIn serves the paths under signInPrefix ahead of the routes
+	// (WithSignIn).
+	signIn       http.Handler
+	signInPrefix string
 }
 
 // Option configures a Server.
@@ -55,6 +59,14 @@ func WithAuthorizer(verify func(authorization string) (map[string]string, error)
 // CorsConfiguration says (Template.CORS), for the origins given to New.
 // Without it, an allowed origin gets no methods, headers or exposed headers.
 func WithCORS(c template.CORS) Option { return func(s *Server) { s.cors = c } }
+
+// WithSignIn serves h, the stand-in for Cognito's hosted sign-in pages
+// (localauth.HostedUI), at every path under prefix
+// (localauth.HostedUIPath), ahead of the template's routes: on AWS those
+// pages are on their own domain, not the API's.
+func WithSignIn(prefix string, h http.Handler) Option {
+	return func(s *Server) { s.signInPrefix, s.signIn = strings.TrimSuffix(prefix, "/")+"/", h }
+}
 
 type route struct {
 	template.Route
@@ -119,12 +131,25 @@ func (s *Server) match(method, path string) (*route, map[string]string) {
 			fallback = r
 			continue
 		}
-		if (r.Method != method && r.Method != anyMethod) || len(r.segments) != len(segs) {
+		greedy := strings.HasSuffix(r.segments[len(r.segments)-1], "+}")
+		if (r.Method != method && r.Method != anyMethod) || len(r.segments) != len(segs) && !(greedy && len(segs) > len(r.segments)) {
 			continue
 		}
 		params := map[string]string{}
 		ok := true
 		for k, seg := range r.segments {
+			if greedy && k == len(r.segments)-1 {
+				// {name+} takes the rest of the path, one segment or more,
+				// as API Gateway's greedy path variable.
+				rest := strings.Join(segs[k:], "/")
+				v, err := url.PathUnescape(rest)
+				if rest == "" || err != nil {
+					ok = false
+					break
+				}
+				params[strings.Trim(seg, "{+}")] = v
+				continue
+			}
 			if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
 				if segs[k] == "" {
 					ok = false
@@ -156,6 +181,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) int {
+	if s.signIn != nil && strings.HasPrefix(r.URL.Path, s.signInPrefix) {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		s.signIn.ServeHTTP(rec, r)
+		return rec.status
+	}
 	if origin := r.Header.Get("Origin"); origin != "" && s.origins[origin] {
 		w.Header().Set("Access-Control-Allow-Origin", origin)
 		w.Header().Set("Vary", "Origin")
@@ -349,4 +379,15 @@ func Serve(ctx context.Context, addr string, h http.Handler, ready func(net.Addr
 		defer cancel()
 		return srv.Shutdown(shutdown)
 	}
+}
+
+// statusRecorder keeps the status a handler wrote, for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
 }

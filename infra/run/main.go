@@ -5,7 +5,9 @@
 // and serves every route of
 // template.yaml on http://127.0.0.1:3000 through the real handlers, with
 // protected routes behind a local JWT authorizer (`make token ROLE=editor`
-// prints a token it accepts). Ctrl-C stops the server and DynamoDB Local.
+// prints a token it accepts), and the editors' console at /quan-tri/ signing
+// in at a stand-in for Cognito's hosted UI (localauth.HostedUI) that issues
+// the same tokens. Ctrl-C stops the server and DynamoDB Local.
 package main
 
 import (
@@ -97,12 +99,13 @@ func run() error {
 		return err
 	}
 	srv, err := localserver.New(tmpl.Routes(), localserver.Functions(store, time.Now, apigw.DefaultBudget), strings.Split(*origins, ","), log,
-		localserver.WithAuthorizer(issuer.Verify), localserver.WithCORS(cors))
+		localserver.WithAuthorizer(issuer.Verify), localserver.WithCORS(cors),
+		localserver.WithSignIn(localauth.HostedUIPath, localauth.NewHostedUI(issuer, localauth.HostedUIPath, localauth.Audience)))
 	if err != nil {
 		return err
 	}
 	return localserver.Serve(ctx, *addr, srv, func(a net.Addr) {
 		log.Info("eportal ready on http://"+a.String(), "routes", len(tmpl.Routes()))
-		fmt.Fprintf(os.Stderr, "\n  eportal ready (Ctrl-C stops it and DynamoDB Local)\n  reader site: http://%s/\n  JSON API:    curl http://%s/articles\n  admin API:   curl -H \"Authorization: Bearer $(make -s token ROLE=editor)\" http://%s/admin/...\n\n", a, a, a)
+		fmt.Fprintf(os.Stderr, "\n  eportal ready (Ctrl-C stops it and DynamoDB Local)\n  reader site: http://%s/\n  editors:     http://%s/quan-tri/ (sign in as a demo editor, publisher or admin)\n  JSON API:    curl http://%s/articles\n  admin API:   curl -H \"Authorization: Bearer $(make -s token ROLE=editor)\" http://%s/admin/...\n\n", a, a, a, a)
 	})
 }

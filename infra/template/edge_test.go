@@ -279,3 +279,37 @@ func TestEdgeOriginSecret(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleFunction: the editors' console has no policy (no table, no
+// secret), public routes only under /quan-tri, and learns where to sign in
+// from the editors' client and the sign-in parameters.
+func TestConsoleFunction(t *testing.T) {
+	tpl := mustLoad(t)
+	if v, ok := tpl.Lookup("Resources", "ConsoleFunction", "Properties", "Policies"); ok {
+		t.Errorf("ConsoleFunction has policies %v; want none", v)
+	}
+	p := func(name string) []string {
+		return []string{"Resources", "ConsoleFunction", "Properties", "Environment", "Variables", name}
+	}
+	wantValue(t, tpl, ref("EditorWebClient"), p("AUTH_CLIENT_ID")...)
+	wantValue(t, tpl, template.Intrinsic{Tag: "!Join", Value: []any{",", ref("AuthCallbackURLs")}}, p("AUTH_CALLBACK_URLS")...)
+	wantValue(t, tpl, template.Intrinsic{Tag: "!Join", Value: []any{",", ref("AuthLogoutURLs")}}, p("AUTH_LOGOUT_URLS")...)
+	wantValue(t, tpl, ref("SiteURL"), p("SITE_URL")...)
+	wantValue(t, tpl, template.Intrinsic{Tag: "!If", Value: []any{"HasAuthDomain",
+		template.Intrinsic{Tag: "!Sub", Value: "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"}, ""}}, p("AUTH_DOMAIN")...)
+	var routes []string
+	for _, r := range tpl.Routes() {
+		if r.Function != "ConsoleFunction" {
+			continue
+		}
+		routes = append(routes, r.RouteKey())
+		if !r.Public {
+			t.Errorf("%s is behind the authorizer; the console signs in in the browser", r.RouteKey())
+		}
+	}
+	want := []string{"GET /quan-tri", "GET /quan-tri/config.json", "GET /quan-tri/{proxy+}"}
+	slices.Sort(routes)
+	if !slices.Equal(routes, want) {
+		t.Errorf("ConsoleFunction routes = %v; want %v", routes, want)
+	}
+}

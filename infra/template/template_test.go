@@ -181,6 +181,7 @@ func TestSecretSeparation(t *testing.T) {
 		"PollsFunction":   {"CursorKeys", "VoterKeys"},
 		"ViewsFunction":   nil,
 		"IndexerFunction": nil,
+		"ConsoleFunction": nil,
 	}
 	vars := map[string]string{"CursorKeys": "CURSOR_KEYS_SECRET_ID", "VoterKeys": "VOTER_KEYS_SECRET_ID"}
 	for fn, secrets := range want {
