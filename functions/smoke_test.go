@@ -9,6 +9,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	stdimage "image"
+	pngenc "image/png"
 	"io"
 	"net"
 	"net/http"
@@ -31,6 +33,8 @@ import (
 	"eportal/infra/demo"
 	"eportal/infra/tables"
 	"eportal/infra/template"
+	"eportal/internal/bucket"
+	"eportal/internal/bucket/buckettest"
 	"eportal/internal/cursor"
 	"eportal/internal/dynamo"
 	"eportal/internal/keyset"
@@ -55,6 +59,7 @@ var smoke = map[string]struct {
 	"views": {"internal/viewsapi/testdata/count-view.json", 200, `"views":133,"counted":true`},
 	"polls": {"internal/pollsapi/testdata/get-poll.json", 200, `"question":"Bạn đánh giá như thế nào về cổng thông tin này?"`},
 	"site":  {"internal/site/testdata/article-page.json", 200, `Ngày đăng: `},
+	"media": {"internal/mediaapi/testdata/admin-event.json", 200, `"items":[]`},
 	// The console's app page; the function runs without any AUTH_ variable
 	// (sign-in not configured), as a stack without AuthDomainPrefix.
 	"console": {"internal/console/testdata/desk-page.json", 200, `Bàn biên tập cần JavaScript`},
@@ -64,6 +69,8 @@ var smoke = map[string]struct {
 // by API Gateway, each with its smoke invocation.
 var streamFunctions = map[string]func(t *testing.T, rie, bootstrap string, env []string, store *dynamo.Store){
 	"indexer": smokeIndexer,
+	// Not the stream's but the media bucket's: an ObjectCreated event.
+	"mediaprocessor": smokeMediaProcessor,
 }
 
 func repoRoot(t *testing.T) string {
@@ -151,12 +158,14 @@ func TestBootstrapUnderEmulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
+	s3 := buckettest.Must(t)
 	for _, name := range functionDirs(t, root) {
 		t.Run(name, func(t *testing.T) {
 			env := []string{
 				"TABLE_NAME=" + table, "CURSOR_SECRET=" + secret, "VOTER_SECRET=smoke test voter secret, 32 bytes",
 				"AWS_ENDPOINT_URL_DYNAMODB=" + endpoint, "AWS_REGION=us-east-1",
 				"AWS_ACCESS_KEY_ID=local", "AWS_SECRET_ACCESS_KEY=local",
+				"MEDIA_BUCKET=" + buckettest.Name, "MEDIA_BASE_URL=https://cdn.example.vn/media", "AWS_ENDPOINT_URL_S3=" + s3.URL,
 			}
 			if fn, ok := streamFunctions[name]; ok {
 				fn(t, rie, build(t, root, name, runtime.GOARCH, dir), env, store)
@@ -226,6 +235,49 @@ func smokeIndexer(t *testing.T, rie, bootstrap string, env []string, store *dyna
 		t.Errorf("after indexing: search = %+v, %v; want the demo article", page, err)
 	}
 	t.Logf("functions/indexer: init %.1f ms under aws-lambda-rie (INIT REPORT)", initMS)
+}
+
+// smokeMediaProcessor puts a PNG where a browser would upload it, for a
+// pending library entry, sends the bucket's event and checks that the
+// entry is then ready, its variants in the bucket.
+func smokeMediaProcessor(t *testing.T, rie, bootstrap string, env []string, store *dynamo.Store) {
+	var endpoint string
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "AWS_ENDPOINT_URL_S3="); ok {
+			endpoint = v
+		}
+	}
+	b := bucket.New(buckettest.NewClient(endpoint), buckettest.Name)
+	const id = "smokesmokesmoke2"
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	m := &portal.Media{ID: id, FileName: "smoke.png", ContentType: "image/png", Size: 1, Status: portal.MediaPending, CreatedBy: "smoke", CreatedAt: now, UpdatedAt: now}
+	if err := store.CreateMedia(t.Context(), m); err != nil {
+		t.Fatal(err)
+	}
+	var png bytes.Buffer
+	if err := pngenc.Encode(&png, stdimage.NewGray(stdimage.Rect(0, 0, 400, 200))); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Put(t.Context(), "uploads/"+id, "image/png", "", png.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	root := repoRoot(t)
+	raw, err := os.ReadFile(filepath.Join(root, "internal/mediaapi/testdata/s3-put-event.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, initMS := invokeRaw(t, rie, bootstrap, env, bytes.Replace(raw, []byte("uploads/KEY"), []byte("uploads/"+id), 1))
+	if got := strings.TrimSpace(string(payload)); got != "null" {
+		t.Errorf("mediaprocessor answered %s; want null (no error)", payload)
+	}
+	got, err := store.Media(t.Context(), id)
+	if err != nil || got.Status != portal.MediaReady || len(got.Variants) != 2 {
+		t.Errorf("after processing: %+v, %v; want ready with 2 variants", got, err)
+	}
+	if _, err := b.Get(t.Context(), "media/"+id+"/1280", 1<<20); err != nil {
+		t.Errorf("variant in slot 1280: %v", err)
+	}
+	t.Logf("functions/mediaprocessor: init %.1f ms under aws-lambda-rie (INIT REPORT)", initMS)
 }
 
 // invoke runs bootstrap under the emulator, sends one event and returns the
