@@ -15,7 +15,7 @@ import (
 
 // Media is the configuration of the media functions.
 type Media struct {
-	Bucket  *bucket.Bucket // MEDIA_BUCKET
+	Bucket *bucket.Bucket // MEDIA_BUCKET
 	// BaseURL is MEDIA_BASE_URL: media/<id>/<slot> is served at
 	// <base>/<id>/<slot>. A path (/media) is on the site's own origin, the
 	// edge; an absolute URL names another.
