@@ -8,7 +8,10 @@
   var root = base + "/quan-tri/";
   var store = window.sessionStorage;
   var TOKENS = "eportal.console.tokens", PKCE = "eportal.console.pkce", SIGNED_OUT = "eportal.console.signedOut";
-  var config = null, tokens = null, refreshTimer = 0;
+  var config = null, tokens = null, refreshTimer = 0, categoryNames = null;
+  // shown counts the pages shown: a list that arrives after the editor has
+  // moved on to another page is dropped rather than drawn over it.
+  var shown = 0;
   var main = document.getElementById("noi-dung");
 
   var STATUSES = [
@@ -213,18 +216,37 @@
     nav.hidden = false;
   }
 
+  // categories returns category names by id, from the public tree, read
+  // once per page load; ids stand in for names if it cannot be read.
+  async function categories() {
+    if (categoryNames) return categoryNames;
+    var names = {};
+    try {
+      var r = await fetch(config.apiBase + "/categories");
+      var walk = function (list) {
+        (list || []).forEach(function (c) { names[c.id] = c.name; walk(c.children); });
+      };
+      if (r.ok) walk((await r.json()).items);
+      categoryNames = names;
+    } catch (e) { /* ids then */ }
+    return names;
+  }
+
   async function renderDesk(r) {
+    var mine = shown;
     var status = STATUSES.filter(function (s) { return s.slug === r.status; })[0] || STATUSES[0];
     var h1 = el("h1", { text: "Bài viết: " + status.label });
     show([h1, notice("Đang tải danh sách…")]);
     var path = "/admin/articles?" + form({ status: status.id, limit: 20 }) + (r.cursor ? "&" + form({ cursor: r.cursor }) : "");
-    var page;
+    var page, names;
     try {
+      names = await categories();
       page = await api(path);
     } catch (e) {
-      show([h1, notice("Không tải được danh sách. " + e.message, true)]);
+      if (mine === shown) show([h1, notice("Không tải được danh sách. " + e.message, true)]);
       return;
     }
+    if (mine !== shown) return;
     var items = page.items || [];
     var nodes = [h1];
     if (items.length === 0) {
@@ -233,7 +255,7 @@
       var rows = items.map(function (a) {
         return el("tr", {}, [
           el("td", { text: a.title }),
-          el("td", { text: (a.categories || []).join(", ") }),
+          el("td", { text: (a.categories || []).map(function (id) { return names[id] || id; }).join(", ") }),
           el("td", { text: a.author || "" }),
           el("td", { "class": "time", text: vnTime(a.updatedAt) }),
           el("td", { "class": "time", text: vnTime(a.publishAt) })
@@ -267,6 +289,7 @@
 
   function render() {
     var u = user(), r = route();
+    shown++;
     document.getElementById("ten").textContent = u.name;
     document.getElementById("vai-tro").textContent = ROLE_LABELS[u.role] || "không có vai trò";
     document.getElementById("nguoi-dung").hidden = false;

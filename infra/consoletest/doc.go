@@ -1,0 +1,14 @@
+// Package consoletest tests the editors' console (internal/console) as an
+// editor meets it: the whole local stack (every function of template.yaml
+// behind localserver, with the JWT authorizer's stand-in and the hosted
+// sign-in pages' stand-in, localauth.HostedUI), the demo content on a fresh
+// DynamoDB Local table, and headless Chromium (package browser) at a
+// desktop's width and a tablet's. It signs in through the authorization-code
+// flow with PKCE, reads the desk, signs out, checks what each role is shown
+// and runs axe-core on the sign-in page and the desk.
+//
+// The package holds only tests. TestScreenshots writes console-desk.png
+// (1280 px) and console-desk-tablet.png (768 px) into docs/screenshots with
+//
+//	make screenshots   # EPORTAL_SCREENSHOTS=docs/screenshots go test -run TestScreenshots ./infra/consoletest
+package consoletest
