@@ -257,3 +257,32 @@ func TestPaging(t *testing.T) {
 	}
 	checkAxe(t, p, "desk, second page")
 }
+
+// TestKeyboard: the skip link moves focus to the content without
+// reloading the list, and the navigation works with Enter.
+func TestKeyboard(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	p := browser.MustPage(t, browser.PageOptions{Width: tabletWidth, JavaScript: true})
+	s.signIn(t, p, "editor")
+	if err := p.Type(t.Context(), `nav#dieu-huong a[href="/quan-tri/?trang-thai=da-dang"]`, "\r"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, fmt.Sprintf(`document.querySelector("main table") && document.querySelector("main table").innerText.includes(%q)`, demoTitle),
+		"the published list, opened with Enter")
+	// A mark on the list shows whether the skip link drew it again.
+	if err := p.Eval(t.Context(), `document.querySelector("main table").dataset.mark = "before"`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Type(t.Context(), "a.skip", "\r"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `document.activeElement && document.activeElement.id === "noi-dung"`, "focus on the content after the skip link")
+	var mark string
+	if err := p.Eval(t.Context(), `(document.querySelector("main table") || {dataset: {}}).dataset.mark || ""`, &mark); err != nil {
+		t.Fatal(err)
+	}
+	if mark != "before" {
+		t.Errorf("the skip link drew the list again; want it left as it was")
+	}
+}

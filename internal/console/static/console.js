@@ -11,7 +11,7 @@
   var config = null, tokens = null, refreshTimer = 0, categoryNames = null;
   // shown counts the pages shown: a list that arrives after the editor has
   // moved on to another page is dropped rather than drawn over it.
-  var shown = 0;
+  var shown = 0, renderedAt = "";
   var main = document.getElementById("noi-dung");
 
   var STATUSES = [
@@ -290,6 +290,7 @@
   function render() {
     var u = user(), r = route();
     shown++;
+    renderedAt = location.pathname + location.search;
     document.getElementById("ten").textContent = u.name;
     document.getElementById("vai-tro").textContent = ROLE_LABELS[u.role] || "không có vai trò";
     document.getElementById("nguoi-dung").hidden = false;
@@ -309,12 +310,18 @@
     if (!a || e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0 || a.target) return;
     var url = new URL(a.href, location.href);
     if (url.origin !== location.origin || url.pathname.indexOf(root) !== 0) return;
+    // A link within the page (the skip link) is the browser's to follow.
+    if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
     e.preventDefault();
     history.pushState(null, "", url.pathname + url.search);
     render();
     main.focus();
   });
-  window.addEventListener("popstate", function () { if (tokens) render(); });
+  // Following a link within the page (the skip link) fires popstate too:
+  // only a change of page draws again.
+  window.addEventListener("popstate", function () {
+    if (tokens && location.pathname + location.search !== renderedAt) render();
+  });
   document.getElementById("dang-xuat").addEventListener("click", signOut);
 
   async function start() {
