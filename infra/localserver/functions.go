@@ -10,9 +10,11 @@ import (
 	"eportal/infra/localauth"
 	"eportal/internal/adminapi"
 	"eportal/internal/apigw"
+	"eportal/internal/bucket"
 	"eportal/internal/console"
 	"eportal/internal/dynamo"
 	"eportal/internal/indexer"
+	"eportal/internal/mediaapi"
 	"eportal/internal/pollsapi"
 	"eportal/internal/readapi"
 	"eportal/internal/site"
@@ -61,5 +63,20 @@ type StreamHandler func(context.Context, events.DynamoDBEvent) (events.DynamoDBE
 func StreamFunctions(store *dynamo.Store, log *slog.Logger) map[string]StreamHandler {
 	return map[string]StreamHandler{
 		"IndexerFunction": indexer.New(store, log).Handle,
+	}
+}
+
+// BucketHandler is a function fed by a bucket's S3 events, as Lambda calls
+// it.
+type BucketHandler func(context.Context, events.S3Event) error
+
+// BucketFunctions returns the handler of every function in template.yaml
+// fed by a bucket's events rather than serving routes, keyed by logical id,
+// wired to store and b; baseURL is where variants are served
+// (MEDIA_BASE_URL). TestTemplateRoutesHaveHandlers holds it to the
+// template's bucket consumers (template.BucketConsumers).
+func BucketFunctions(store *dynamo.Store, b *bucket.Bucket, baseURL string, log *slog.Logger) map[string]BucketHandler {
+	return map[string]BucketHandler{
+		"MediaProcessorFunction": mediaapi.NewProcessor(store, b, baseURL, mediaapi.WithLogger(log)).HandleS3,
 	}
 }

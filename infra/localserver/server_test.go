@@ -64,6 +64,22 @@ func TestTemplateRoutesHaveHandlers(t *testing.T) {
 			t.Errorf("localserver.StreamFunctions has %s, which reads no stream in template.yaml", id)
 		}
 	}
+	buckets, err := tmpl.BucketConsumers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bucketFns := localserver.BucketFunctions(nil, nil, "/media", slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, c := range buckets {
+		fed[c.Function] = true
+		if _, ok := bucketFns[c.Function]; !ok {
+			t.Errorf("function %s takes %s's events (%s) but has no handler in localserver.BucketFunctions", c.Function, c.Bucket, c.Event)
+		}
+	}
+	for id := range bucketFns {
+		if !slices.ContainsFunc(buckets, func(c template.BucketConsumer) bool { return c.Function == id }) {
+			t.Errorf("localserver.BucketFunctions has %s, which takes no bucket's events in template.yaml", id)
+		}
+	}
 	for _, id := range tmpl.Functions() {
 		if _, ok := fns[id]; !ok && !fed[id] {
 			t.Errorf("function %s in template.yaml has no handler in localserver.Functions", id)

@@ -96,9 +96,19 @@ func TestFunctions(t *testing.T) {
 	for _, c := range consumers {
 		fed[c.Function] = true
 	}
+	buckets, err := tpl.BucketConsumers()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range buckets {
+		if fed[c.Function] || routed[c.Function] {
+			t.Errorf("function %s takes a bucket's events and also routes or a stream; one concern per function", c.Function)
+		}
+		fed[c.Function] = true
+	}
 	for _, fn := range fns {
 		if !routed[fn] && !fed[fn] {
-			t.Errorf("function %s has no HttpApi route and reads no stream", fn)
+			t.Errorf("function %s has no HttpApi route and reads no stream or bucket", fn)
 		}
 		if routed[fn] && fed[fn] {
 			t.Errorf("function %s both serves routes and reads the stream; one concern per function", fn)
