@@ -244,10 +244,16 @@ func (h *Handler) deleteMedia(ctx context.Context, r *request) apigw.Response {
 	if !ValidID(id) {
 		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "Media item not found."))
 	}
-	if err := h.store.DeleteMedia(ctx, id); err != nil {
+	// Objects first, then the entry: a failure in between leaves the entry,
+	// so a repeated DELETE finds it and finishes (deleting an absent object
+	// succeeds); the other order would leave objects no entry names.
+	if _, err := h.store.Media(ctx, id); err != nil {
 		return h.fail(ctx, err)
 	}
 	if err := h.bucket.Delete(ctx, objectKeys(id)...); err != nil {
+		return h.fail(ctx, err)
+	}
+	if err := h.store.DeleteMedia(ctx, id); err != nil {
 		return h.fail(ctx, err)
 	}
 	return apigw.Response{StatusCode: http.StatusNoContent,

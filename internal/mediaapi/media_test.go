@@ -2,6 +2,7 @@ package mediaapi_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image"
 	_ "image/jpeg"
@@ -273,5 +274,43 @@ func TestRoles(t *testing.T) {
 		if resp, body := e.do(t, call{role: role, method: "GET", route: "/admin/media"}); resp.StatusCode != http.StatusOK {
 			t.Errorf("GET as %s: %d %v", role, resp.StatusCode, body)
 		}
+	}
+}
+
+// failingDeletes is a bucket whose deletes fail while fail is set, as S3
+// does when it is unavailable.
+type failingDeletes struct {
+	mediaapi.Bucket
+	fail bool
+}
+
+func (b *failingDeletes) Delete(ctx context.Context, keys ...string) error {
+	if b.fail {
+		return portal.Errorf(portal.EUNAVAILABLE, "The bucket is unavailable.")
+	}
+	return b.Bucket.Delete(ctx, keys...)
+}
+
+// TestDeleteFinishesAfterBucketFailure: when the objects cannot be
+// deleted, the entry stays (503), so a repeated DELETE finds it and
+// finishes; no object is left that no entry names.
+func TestDeleteFinishesAfterBucketFailure(t *testing.T) {
+	e := mustEnv(t)
+	m := e.upload(t, "anh.png", "image/png", mustPNG(t, solid(400, 300, image.Black)))
+	flaky := &failingDeletes{Bucket: e.s3.Bucket, fail: true}
+	e.h = mediaapi.New(e.store.Store, flaky, baseURL)
+	del := call{role: "editor", method: "DELETE", route: "/admin/media/{id}", params: map[string]string{"id": m.ID}}
+	if resp, body := e.do(t, del); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("DELETE with the bucket down: %d %v; want 503", resp.StatusCode, body)
+	}
+	if _, err := e.store.Media(t.Context(), m.ID); err != nil {
+		t.Fatalf("entry after the failed delete: %v; want it kept", err)
+	}
+	flaky.fail = false
+	if resp, body := e.do(t, del); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("DELETE again: %d %v; want 204", resp.StatusCode, body)
+	}
+	if e.object(t, mediaapi.VariantKey(m.ID, 1280)) != nil {
+		t.Error("the variant survived")
 	}
 }
