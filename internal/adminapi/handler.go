@@ -44,11 +44,6 @@ type Store interface {
 }
 
 // route is one admin route: the role it needs and what serves it.
-type route struct {
-	role  auth.Role
-	serve func(ctx context.Context, r *request) apigw.Response
-}
-
 // request is a request with its authenticated caller.
 type request struct {
 	apigw.Request
@@ -62,7 +57,7 @@ type Handler struct {
 	now    func() time.Time
 	newID  func() string
 	log    *slog.Logger
-	routes map[string]route
+	routes auth.Routes[*request]
 	budget apigw.Budget
 }
 
@@ -85,46 +80,40 @@ func New(store Store, opts ...Option) *Handler {
 	for _, o := range opts {
 		o(h)
 	}
-	h.routes = map[string]route{
-		"POST /admin/articles":                            {auth.Editor, h.createArticle},
-		"GET /admin/articles":                             {auth.Editor, h.listArticles},
-		"GET /admin/articles/{id}":                        {auth.Editor, h.getArticle},
-		"PUT /admin/articles/{id}":                        {auth.Editor, h.updateArticle},
-		"DELETE /admin/articles/{id}":                     {auth.Admin, h.deleteArticle},
-		"POST /admin/articles/{id}/submit":                {auth.Editor, h.submit},
-		"POST /admin/articles/{id}/publish":               {auth.Publisher, h.publish},
-		"POST /admin/articles/{id}/reject":                {auth.Publisher, h.reject},
-		"POST /admin/articles/{id}/unpublish":             {auth.Publisher, h.unpublish},
-		"POST /admin/articles/{id}/archive":               {auth.Publisher, h.archive},
-		"GET /admin/articles/{id}/revisions":              {auth.Editor, h.listRevisions},
-		"GET /admin/articles/{id}/revisions/{n}":          {auth.Editor, h.getRevision},
-		"POST /admin/articles/{id}/revisions/{n}/restore": {auth.Editor, h.restoreRevision},
-		"POST /admin/categories":                          {auth.Admin, h.createCategory},
-		"PUT /admin/categories/{id}":                      {auth.Admin, h.updateCategory},
-		"DELETE /admin/categories/{id}":                   {auth.Admin, h.deleteCategory},
-		"POST /admin/links":                               {auth.Admin, h.createLink},
-		"PUT /admin/links/{id}":                           {auth.Admin, h.updateLink},
-		"DELETE /admin/links/{id}":                        {auth.Admin, h.deleteLink},
-		"GET /admin/audit":                                {auth.Admin, h.listAudit},
-		"POST /admin/polls":                               {auth.Admin, h.createPoll},
-		"GET /admin/polls":                                {auth.Admin, h.listPolls},
-		"GET /admin/polls/{id}":                           {auth.Admin, h.getPoll},
-		"PUT /admin/polls/{id}":                           {auth.Admin, h.updatePoll},
-		"POST /admin/polls/{id}/close":                    {auth.Admin, h.closePoll},
-		"DELETE /admin/polls/{id}":                        {auth.Admin, h.deletePoll},
+	h.routes = auth.Routes[*request]{
+		"POST /admin/articles":                            {Role: auth.Editor, Serve: h.createArticle},
+		"GET /admin/articles":                             {Role: auth.Editor, Serve: h.listArticles},
+		"GET /admin/articles/{id}":                        {Role: auth.Editor, Serve: h.getArticle},
+		"PUT /admin/articles/{id}":                        {Role: auth.Editor, Serve: h.updateArticle},
+		"DELETE /admin/articles/{id}":                     {Role: auth.Admin, Serve: h.deleteArticle},
+		"POST /admin/articles/{id}/submit":                {Role: auth.Editor, Serve: h.submit},
+		"POST /admin/articles/{id}/publish":               {Role: auth.Publisher, Serve: h.publish},
+		"POST /admin/articles/{id}/reject":                {Role: auth.Publisher, Serve: h.reject},
+		"POST /admin/articles/{id}/unpublish":             {Role: auth.Publisher, Serve: h.unpublish},
+		"POST /admin/articles/{id}/archive":               {Role: auth.Publisher, Serve: h.archive},
+		"GET /admin/articles/{id}/revisions":              {Role: auth.Editor, Serve: h.listRevisions},
+		"GET /admin/articles/{id}/revisions/{n}":          {Role: auth.Editor, Serve: h.getRevision},
+		"POST /admin/articles/{id}/revisions/{n}/restore": {Role: auth.Editor, Serve: h.restoreRevision},
+		"POST /admin/categories":                          {Role: auth.Admin, Serve: h.createCategory},
+		"PUT /admin/categories/{id}":                      {Role: auth.Admin, Serve: h.updateCategory},
+		"DELETE /admin/categories/{id}":                   {Role: auth.Admin, Serve: h.deleteCategory},
+		"POST /admin/links":                               {Role: auth.Admin, Serve: h.createLink},
+		"PUT /admin/links/{id}":                           {Role: auth.Admin, Serve: h.updateLink},
+		"DELETE /admin/links/{id}":                        {Role: auth.Admin, Serve: h.deleteLink},
+		"GET /admin/audit":                                {Role: auth.Admin, Serve: h.listAudit},
+		"POST /admin/polls":                               {Role: auth.Admin, Serve: h.createPoll},
+		"GET /admin/polls":                                {Role: auth.Admin, Serve: h.listPolls},
+		"GET /admin/polls/{id}":                           {Role: auth.Admin, Serve: h.getPoll},
+		"PUT /admin/polls/{id}":                           {Role: auth.Admin, Serve: h.updatePoll},
+		"POST /admin/polls/{id}/close":                    {Role: auth.Admin, Serve: h.closePoll},
+		"DELETE /admin/polls/{id}":                        {Role: auth.Admin, Serve: h.deletePoll},
 	}
 	return h
 }
 
 // Routes returns the route keys the handler serves, as template.yaml declares
 // them.
-func (h *Handler) Routes() []string {
-	out := make([]string, 0, len(h.routes))
-	for k := range h.routes {
-		out = append(out, k)
-	}
-	return out
-}
+func (h *Handler) Routes() []string { return h.routes.Keys() }
 
 // Handle serves one request: it authenticates the caller, checks the route's
 // role (401 without a token, 403 without the role, before anything else) and
@@ -132,15 +121,9 @@ func (h *Handler) Routes() []string {
 func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
 	ctx, cancel := h.budget.Bound(ctx, req)
 	defer cancel()
-	rt, ok := h.routes[req.RouteKey]
-	if !ok {
-		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "No such route.")), nil
-	}
-	caller, err := auth.Require(req, rt.role)
-	if err != nil {
-		return h.fail(ctx, err), nil
-	}
-	return rt.serve(ctx, &request{Request: req, caller: caller, now: h.now().UTC().Truncate(time.Millisecond)}), nil
+	return h.routes.Serve(ctx, req, h.fail, func(req apigw.Request, caller auth.Caller) *request {
+		return &request{Request: req, caller: caller, now: h.now().UTC().Truncate(time.Millisecond)}
+	}), nil
 }
 
 func (h *Handler) fail(ctx context.Context, err error) apigw.Response {

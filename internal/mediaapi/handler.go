@@ -65,11 +65,6 @@ func UploadKey(id string) string { return UploadPrefix + id }
 func VariantKey(id string, slot int) string { return "media/" + id + "/" + itoa(slot) }
 
 // route is one route: the role it needs and what serves it.
-type route struct {
-	role  auth.Role
-	serve func(ctx context.Context, r *request) apigw.Response
-}
-
 type request struct {
 	apigw.Request
 	caller auth.Caller
@@ -85,7 +80,7 @@ type Handler struct {
 	newID   func() string
 	log     *slog.Logger
 	budget  apigw.Budget
-	routes  map[string]route
+	routes  auth.Routes[*request]
 }
 
 // Option configures a Handler or a Processor.
@@ -125,38 +120,26 @@ func New(store Store, bucket Bucket, baseURL string, opts ...Option) *Handler {
 	o := apply(opts)
 	h := &Handler{store: store, bucket: bucket, baseURL: strings.TrimSuffix(baseURL, "/"),
 		now: o.now, newID: o.newID, log: o.log, budget: o.budget}
-	h.routes = map[string]route{
-		"POST /admin/media":        {auth.Editor, h.createMedia},
-		"GET /admin/media":         {auth.Editor, h.listMedia},
-		"DELETE /admin/media/{id}": {auth.Editor, h.deleteMedia},
+	h.routes = auth.Routes[*request]{
+		"POST /admin/media":        {Role: auth.Editor, Serve: h.createMedia},
+		"GET /admin/media":         {Role: auth.Editor, Serve: h.listMedia},
+		"DELETE /admin/media/{id}": {Role: auth.Editor, Serve: h.deleteMedia},
 	}
 	return h
 }
 
 // Routes returns the route keys the handler serves, as template.yaml
 // declares them.
-func (h *Handler) Routes() []string {
-	out := make([]string, 0, len(h.routes))
-	for k := range h.routes {
-		out = append(out, k)
-	}
-	return out
-}
+func (h *Handler) Routes() []string { return h.routes.Keys() }
 
 // Handle serves one request: 401 without a token, 403 without the editor
 // role, before anything else. It returns a nil error for every outcome.
 func (h *Handler) Handle(ctx context.Context, req apigw.Request) (apigw.Response, error) {
 	ctx, cancel := h.budget.Bound(ctx, req)
 	defer cancel()
-	rt, ok := h.routes[req.RouteKey]
-	if !ok {
-		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "No such route.")), nil
-	}
-	caller, err := auth.Require(req, rt.role)
-	if err != nil {
-		return h.fail(ctx, err), nil
-	}
-	return rt.serve(ctx, &request{Request: req, caller: caller, now: h.now().UTC().Truncate(time.Millisecond)}), nil
+	return h.routes.Serve(ctx, req, h.fail, func(req apigw.Request, caller auth.Caller) *request {
+		return &request{Request: req, caller: caller, now: h.now().UTC().Truncate(time.Millisecond)}
+	}), nil
 }
 
 func (h *Handler) fail(ctx context.Context, err error) apigw.Response {
