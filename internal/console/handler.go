@@ -3,19 +3,16 @@ package console
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"encoding/json"
 	"html/template"
 	"io/fs"
-	"mime"
 	"net/http"
 	"net/url"
-	"path"
 	"strings"
 
 	"eportal/internal/apigw"
+	"eportal/internal/hashed"
 )
 
 // root is the console's path, under the base path.
@@ -33,18 +30,12 @@ const (
 //go:embed static templates
 var files embed.FS
 
-// asset is an embedded file under its content-hashed name.
-type asset struct {
-	body        []byte
-	contentType string
-}
-
 // Handler serves the console's routes.
 type Handler struct {
 	cfg      Config
 	basePath string
 	csp      string
-	assets   map[string]asset // by hashed name
+	assets   map[string]hashed.File // by hashed name
 	index    []byte
 	etag     string
 }
@@ -58,33 +49,15 @@ func WithBasePath(p string) Option { return func(h *Handler) { h.basePath = p } 
 
 // New returns the console's handler for cfg.
 func New(cfg Config, opts ...Option) *Handler {
-	h := &Handler{cfg: cfg, assets: map[string]asset{}}
+	h := &Handler{cfg: cfg}
 	for _, o := range opts {
 		o(h)
 	}
+	static := hashed.Load(files, "static")
+	h.assets = static.ByHash
 	names := map[string]string{}
-	err := fs.WalkDir(files, "static", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := files.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sum := sha256.Sum256(b)
-		name := path.Base(p)
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
-		ct := mime.TypeByExtension(ext)
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
-		h.assets[hashed] = asset{body: b, contentType: ct}
-		names[name] = h.basePath + root + "static/" + hashed
-		return nil
-	})
-	if err != nil {
-		panic(err) // embedded files: cannot fail
+	for name, hashedName := range static.Names {
+		names[name] = h.basePath + root + "static/" + hashedName
 	}
 	t := template.Must(template.New("index.html").Funcs(template.FuncMap{
 		"asset": func(name string) (string, error) {
@@ -153,7 +126,7 @@ func (h *Handler) dispatch(req apigw.Request, p string) apigw.Response {
 		if !ok {
 			return h.text(http.StatusNotFound, "Không có tệp này.")
 		}
-		resp := h.respond(http.StatusOK, a.contentType, a.body, assetCache)
+		resp := h.respond(http.StatusOK, a.ContentType, a.Body, assetCache)
 		return resp
 	case strings.HasPrefix(p, root):
 		// The app's own pages: the browser routes them.
