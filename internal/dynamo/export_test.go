@@ -12,7 +12,7 @@ import (
 // IndexDocument indexes d as IndexSlug does for a published copy, without
 // the published copy: the search tests build a large index this way.
 func (s *Store) IndexDocument(ctx context.Context, d search.Document) error {
-	return s.putIndex(ctx, d)
+	return indexRetry("dynamo.IndexDocument", func() error { return s.putIndex(ctx, d) })
 }
 
 // IndexBulk writes the index entries and DOC items of docs with batch

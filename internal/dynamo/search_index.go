@@ -80,14 +80,20 @@ var errIndexMoved = errors.New("the article's index entries changed meanwhile")
 // Errors: EUNAVAILABLE when the table is throttling or unreachable (the
 // stream batch is retried).
 func (s *Store) IndexSlug(ctx context.Context, slug string, ids ...string) error {
-	const op = "dynamo.IndexSlug"
+	return indexRetry("dynamo.IndexSlug", func() error { return s.indexSlug(ctx, slug, ids) })
+}
+
+// indexRetry runs an indexing, again from the table when a concurrent
+// indexing of the same article won (errIndexMoved), up to indexRetries
+// times; then EUNAVAILABLE, so the stream batch is retried later.
+func indexRetry(op string, index func() error) error {
 	var err error
 	for range indexRetries {
-		if err = s.indexSlug(ctx, slug, ids); !errors.Is(err, errIndexMoved) {
-			break
+		if err = index(); !errors.Is(err, errIndexMoved) {
+			return translate(op, err)
 		}
 	}
-	return translate(op, err)
+	return &portal.Error{Code: portal.EUNAVAILABLE, Op: op, Message: "The article is being indexed by another batch; retry shortly.", Err: err}
 }
 
 func (s *Store) indexSlug(ctx context.Context, slug string, ids []string) error {

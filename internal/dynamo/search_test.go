@@ -446,3 +446,54 @@ func TestSearchIndexCostSample(t *testing.T) {
 		t.Errorf("after the edit %d entries; want about %d (the old generation's are gone)", after, entries)
 	}
 }
+
+// TestSearchIndexConcurrent: two versions of one article indexed at the
+// same moment, again and again (two stream shards naming its old and new
+// slug): whichever wins, the index ends with one generation — DOC, TERMS
+// and every entry agree — and nothing of the other left behind.
+func TestSearchIndexConcurrent(t *testing.T) {
+	h := mustHarness(t)
+	ctx := context.Background()
+	mk := func(slug, title string) search.Document {
+		return search.NewDocument(search.Article{ID: "race", Slug: slug, Title: title, Status: "published",
+			PublishAt: now.Add(-time.Hour).UTC().Format("2006-01-02T15:04:05Z")})
+	}
+	versions := []search.Document{mk("bai-cu", "Tuyên truyền miệng"), mk("bai-moi", "Quảng Nam đổi mới")}
+	for round := range 8 {
+		var wg sync.WaitGroup
+		for _, d := range versions {
+			wg.Go(func() {
+				if err := h.store.IndexDocument(ctx, d); err != nil && portal.ErrorCode(err) != portal.EUNAVAILABLE {
+					t.Errorf("round %d: %v", round, err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	// One more indexing settles whatever a lost race left to delete.
+	if err := h.store.IndexDocument(ctx, versions[1]); err != nil {
+		t.Fatal(err)
+	}
+	gen := versions[1].Gen()
+	var entries []string
+	for _, k := range dynamotest.Keys(t, h.db, h.table, func(pk string) bool { return strings.HasPrefix(pk, "SEARCH#") }) {
+		pk, sk, _ := strings.Cut(k, "|")
+		if strings.HasPrefix(pk, "SEARCH#DOC#") {
+			continue
+		}
+		if !strings.HasSuffix(sk, "#"+gen) {
+			t.Errorf("entry %s of another generation left behind", k)
+		}
+		entries = append(entries, pk)
+	}
+	if want := len(versions[1].Terms()); len(entries) != want {
+		t.Errorf("%d entries; want the %d terms of the last version", len(entries), want)
+	}
+	page := h.search(t, "quang nam", 10, "", now)
+	if got := hitIDs(page.Items); !slices.Equal(got, []string{"race"}) || page.Items[0].Slug != "bai-moi" {
+		t.Errorf("search after the race: %+v", page.Items)
+	}
+	if page := h.search(t, "tuyen truyen", 10, "", now); len(page.Items) != 0 {
+		t.Errorf("the losing version is still found: %q", hitIDs(page.Items))
+	}
+}
