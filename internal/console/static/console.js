@@ -8,25 +8,12 @@
   var root = base + "/quan-tri/";
   var store = window.sessionStorage;
   var TOKENS = "eportal.console.tokens", PKCE = "eportal.console.pkce", SIGNED_OUT = "eportal.console.signedOut";
-  var config = null, tokens = null, refreshTimer = 0, categoryNames = null;
+  var config = null, tokens = null, refreshTimer = 0;
   // shown counts the pages shown: a list that arrives after the editor has
   // moved on to another page is dropped rather than drawn over it.
   var shown = 0, renderedAt = "";
   var main = document.getElementById("noi-dung");
 
-  var STATUSES = [
-    { id: "draft", slug: "nhap", label: "Bản nháp" },
-    { id: "in_review", slug: "cho-duyet", label: "Chờ duyệt" },
-    { id: "scheduled", slug: "hen-gio", label: "Hẹn giờ đăng" },
-    { id: "published", slug: "da-dang", label: "Đã đăng" },
-    { id: "archived", slug: "luu-tru", label: "Lưu trữ" }
-  ];
-  var ADMIN_PAGES = [
-    { slug: "chuyen-muc", label: "Chuyên mục" },
-    { slug: "lien-ket", label: "Liên kết website" },
-    { slug: "binh-chon", label: "Bình chọn" },
-    { slug: "nhat-ky", label: "Nhật ký thao tác" }
-  ];
   var ROLE_LABELS = { admin: "Quản trị", publisher: "Người duyệt", editor: "Biên tập viên" };
 
   // ---------------------------------------------------------------- helpers
@@ -160,24 +147,52 @@
     location.assign(config.logoutUrl + "?" + form({ client_id: config.clientId, logout_uri: config.logoutUri }));
   }
 
-  // api calls the /admin API with the ID token, refreshing it first when it
-  // is about to expire, and once more after a 401.
-  async function api(path) {
+  // request calls the API with the ID token, refreshing it first when it is
+  // about to expire, and once more after a 401. opts: method, body (sent as
+  // JSON unless it is a Blob or string), headers. It resolves to
+  // {status, ok, headers, body} whatever the status; only a network failure
+  // rejects.
+  async function request(path, opts) {
+    opts = opts || {};
     if (tokens.expiresAt - Date.now() < 60000) await refresh();
+    var headers = Object.assign({ Accept: "application/json" }, opts.headers || {});
+    var body = opts.body;
+    if (body !== undefined && typeof body !== "string" && !(body instanceof Blob)) {
+      body = JSON.stringify(body);
+      headers["Content-Type"] = "application/json";
+    }
     var call = function () {
-      return fetch(config.apiBase + path, { headers: { Authorization: "Bearer " + tokens.idToken, Accept: "application/json" } });
+      headers.Authorization = "Bearer " + tokens.idToken;
+      return fetch(config.apiBase + path, { method: opts.method || "GET", headers: headers, body: body });
     };
     var r = await call();
     if (r.status === 401 && tokens.refreshToken) {
       await refresh();
       r = await call();
     }
-    var body = await r.json().catch(function () { return {}; });
-    if (!r.ok) {
-      var msg = body && body.error && body.error.message;
-      throw new Error("Máy chủ trả lời " + r.status + (msg ? ": " + msg : "") + ".");
+    var text = await r.text();
+    var parsed = {};
+    try { parsed = text ? JSON.parse(text) : {}; } catch (e) { parsed = { raw: text }; }
+    return { status: r.status, ok: r.ok, headers: r.headers, body: parsed };
+  }
+
+  // errorText is the Vietnamese sentence for a failed response.
+  function errorText(res) {
+    var msg = res.body && res.body.error && res.body.error.message;
+    return "Máy chủ trả lời " + res.status + (msg ? ": " + msg : "") + ".";
+  }
+
+  // api is request for callers that only want the body: it throws an Error
+  // carrying .status and .body when the answer is not a 2xx.
+  async function api(path, opts) {
+    var res = await request(path, opts);
+    if (!res.ok) {
+      var err = new Error(errorText(res));
+      err.status = res.status;
+      err.body = res.body;
+      throw err;
     }
-    return body;
+    return res.body;
   }
 
   // ---------------------------------------------------------------- user
@@ -198,93 +213,46 @@
   function route() {
     var rest = location.pathname.indexOf(root) === 0 ? location.pathname.slice(root.length) : "";
     var q = new URLSearchParams(location.search);
-    return { page: rest.replace(/\/$/, ""), status: q.get("trang-thai") || "nhap", cursor: q.get("sau") || "" };
+    return { page: rest.replace(/\/$/, ""), query: q, status: q.get("trang-thai") || "nhap", cursor: q.get("sau") || "" };
   }
+
+  // Pages register themselves (articles.js, admin.js, ...) before the
+  // console starts: section is the navigation heading they are listed
+  // under, role the least role that sees them (editor < publisher < admin),
+  // nav the links they add (none for a page reached only from another).
+  var pages = [];
+  var RANK = { editor: 1, publisher: 2, admin: 3 };
+  function register(page) { pages.push(page); }
+  function allowed(u, role) { return (RANK[u.role] || 0) >= (RANK[role || "editor"] || 1); }
 
   function renderNav(u, r) {
     var nav = document.getElementById("dieu-huong");
-    var desk = el("ul", {}, STATUSES.map(function (s) {
-      return link(root + "?trang-thai=" + s.slug, s.label, r.page === "" && r.status === s.slug);
-    }));
-    var parts = [el("h2", { text: "Bài viết" }), desk];
-    if (u.role === "admin") {
-      parts.push(el("h2", { text: "Quản trị" }), el("ul", {}, ADMIN_PAGES.map(function (p) {
-        return link(root + p.slug, p.label, r.page === p.slug);
-      })));
-    }
+    var sections = [], bySection = {};
+    pages.forEach(function (p) {
+      if (!p.section || !allowed(u, p.role)) return;
+      if (!bySection[p.section]) { bySection[p.section] = []; sections.push(p.section); }
+      (p.nav ? p.nav(r) : []).forEach(function (n) {
+        bySection[p.section].push(link(n.href, n.label, n.current));
+      });
+    });
+    var parts = [];
+    sections.forEach(function (s) {
+      if (bySection[s].length) parts.push(el("h2", { text: s }), el("ul", {}, bySection[s]));
+    });
     nav.replaceChildren.apply(nav, parts);
     nav.hidden = false;
   }
 
-  // categories returns category names by id, from the public tree, read
-  // once per page load; ids stand in for names if it cannot be read.
-  async function categories() {
-    if (categoryNames) return categoryNames;
-    var names = {};
-    try {
-      var r = await fetch(config.apiBase + "/categories");
-      var walk = function (list) {
-        (list || []).forEach(function (c) { names[c.id] = c.name; walk(c.children); });
-      };
-      if (r.ok) walk((await r.json()).items);
-      categoryNames = names;
-    } catch (e) { /* ids then */ }
-    return names;
+  function renderMissing() {
+    show([el("h1", { text: "Không có trang này" }), el("p", {}, [el("a", { href: root, text: "Về bàn biên tập" })])]);
   }
 
-  async function renderDesk(r) {
+  // isCurrent tells a page's asynchronous work whether the page it draws
+  // is still the one shown: a list that arrives after the editor has moved
+  // on is dropped rather than drawn over the next page.
+  function currentToken() {
     var mine = shown;
-    var status = STATUSES.filter(function (s) { return s.slug === r.status; })[0] || STATUSES[0];
-    var h1 = el("h1", { text: "Bài viết: " + status.label });
-    show([h1, notice("Đang tải danh sách…")]);
-    var path = "/admin/articles?" + form({ status: status.id, limit: 20 }) + (r.cursor ? "&" + form({ cursor: r.cursor }) : "");
-    var page, names;
-    try {
-      names = await categories();
-      page = await api(path);
-    } catch (e) {
-      if (mine === shown) show([h1, notice("Không tải được danh sách. " + e.message, true)]);
-      return;
-    }
-    if (mine !== shown) return;
-    var items = page.items || [];
-    var nodes = [h1];
-    if (items.length === 0) {
-      nodes.push(el("p", { "class": "empty", text: "Không có bài viết nào." }));
-    } else {
-      var rows = items.map(function (a) {
-        return el("tr", {}, [
-          el("td", { text: a.title }),
-          el("td", { text: (a.categories || []).map(function (id) { return names[id] || id; }).join(", ") }),
-          el("td", { text: a.author || "" }),
-          el("td", { "class": "time", text: vnTime(a.updatedAt) }),
-          el("td", { "class": "time", text: vnTime(a.publishAt) })
-        ]);
-      });
-      nodes.push(el("table", {}, [
-        el("caption", { text: status.label + " (" + items.length + " bài trên trang này)" }),
-        el("thead", {}, [el("tr", {}, ["Tiêu đề", "Chuyên mục", "Tác giả", "Sửa lần cuối", "Ngày đăng"].map(function (t) {
-          return el("th", { scope: "col", text: t });
-        }))]),
-        el("tbody", {}, rows)
-      ]));
-    }
-    var pager = el("div", { "class": "pager" });
-    if (r.cursor) pager.appendChild(el("a", { "class": "button", href: root + "?trang-thai=" + status.slug, text: "Về trang đầu" }));
-    if (page.nextCursor) {
-      pager.appendChild(el("a", { "class": "button", href: root + "?" + form({ "trang-thai": status.slug, sau: page.nextCursor }), text: "Trang sau" }));
-    }
-    if (pager.childNodes.length) nodes.push(pager);
-    show(nodes);
-  }
-
-  function renderPlaceholder(r) {
-    var p = ADMIN_PAGES.filter(function (x) { return x.slug === r.page; })[0];
-    if (!p) {
-      show([el("h1", { text: "Không có trang này" }), el("p", {}, [el("a", { href: root, text: "Về bàn biên tập" })])]);
-      return;
-    }
-    show([el("h1", { text: p.label }), notice("Trang này sắp có.")]);
+    return function () { return mine === shown; };
   }
 
   function render() {
@@ -295,12 +263,20 @@
     document.getElementById("vai-tro").textContent = ROLE_LABELS[u.role] || "không có vai trò";
     document.getElementById("nguoi-dung").hidden = false;
     renderNav(u, r);
-    if (r.page === "") return renderDesk(r);
-    if (u.role !== "admin" && ADMIN_PAGES.some(function (p) { return p.slug === r.page; })) {
-      show([el("h1", { text: "Không có quyền" }), notice("Trang này chỉ dành cho quản trị viên.", true)]);
+    var page = pages.filter(function (p) { return p.matches(r); })[0];
+    if (!page) return renderMissing();
+    if (!allowed(u, page.role)) {
+      show([el("h1", { text: "Không có quyền" }), notice("Trang này dành cho " + (ROLE_LABELS[page.role] || page.role).toLowerCase() + ".", true)]);
       return;
     }
-    renderPlaceholder(r);
+    return page.render(r, u);
+  }
+
+  // navigate shows another console page without reloading.
+  function navigate(href) {
+    history.pushState(null, "", href);
+    render();
+    main.focus();
   }
 
   // In-app links change the page without reloading it (the tokens live in
@@ -312,10 +288,10 @@
     if (url.origin !== location.origin || url.pathname.indexOf(root) !== 0) return;
     // A link within the page (the skip link) is the browser's to follow.
     if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
+    // A page with unsaved work may keep the editor on it.
+    if (window.eportalConsole.beforeLeave && !window.eportalConsole.beforeLeave()) { e.preventDefault(); return; }
     e.preventDefault();
-    history.pushState(null, "", url.pathname + url.search);
-    render();
-    main.focus();
+    navigate(url.pathname + url.search);
   });
   // Following a link within the page (the skip link) fires popstate too:
   // only a change of page draws again.
@@ -349,9 +325,20 @@
     await signIn();
   }
 
-  start().catch(function (e) {
+  // The shell the page scripts use. They are loaded after this one
+  // (deferred, in order) and register their pages before start runs at
+  // DOMContentLoaded.
+  window.eportalConsole = {
+    root: root, el: el, show: show, notice: notice, form: form, vnTime: vnTime,
+    api: api, request: request, errorText: errorText, user: user, register: register,
+    allowed: allowed, navigate: navigate, current: currentToken, render: function () { return render(); },
+    config: function () { return config; }, main: main, beforeLeave: null
+  };
+
+  document.addEventListener("DOMContentLoaded", function () { start().catch(failed); });
+  function failed(e) {
     var retry = el("button", { type: "button", text: "Đăng nhập lại" });
     retry.addEventListener("click", function () { if (config) signIn(); else location.reload(); });
     show([el("h1", { text: "Bàn biên tập" }), notice(e.message, true), retry]);
-  });
+  }
 })();
