@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"eportal/internal/apigw"
+	"eportal/internal/articleinput"
 	"eportal/internal/metrics"
 	"eportal/internal/portal"
 	"eportal/internal/sanitize"
@@ -24,7 +25,7 @@ const maxSlugTries = 20
 // createArticle serves POST /admin/articles: a new draft (201, Location,
 // ETag). An Idempotency-Key makes retries return the first response.
 func (h *Handler) createArticle(ctx context.Context, r *request) apigw.Response {
-	var in articleInput
+	var in articleinput.Input
 	if err := apigw.DecodeJSON(r.Request, &in); err != nil {
 		return h.fail(ctx, err)
 	}
@@ -238,7 +239,7 @@ func (h *Handler) updateArticle(ctx context.Context, r *request) apigw.Response 
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	var in articleInput
+	var in articleinput.Input
 	if err := apigw.DecodeJSON(r.Request, &in); err != nil {
 		return h.fail(ctx, err)
 	}

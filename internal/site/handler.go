@@ -99,6 +99,7 @@ var routes = []string{
 	"GET /static/{file}",
 	"GET /openapi.yaml",
 	"GET /docs",
+	PreviewRoute,
 	"$default",
 }
 
@@ -132,6 +133,9 @@ func (h *Handler) dispatch(ctx context.Context, req apigw.Request) apigw.Respons
 	path := req.RawPath
 	if path == "" {
 		path = req.RequestContext.HTTP.Path
+	}
+	if req.RouteKey == PreviewRoute {
+		return h.preview(ctx, req)
 	}
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	if apiPrefixes[segs[0]] {

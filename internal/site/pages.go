@@ -126,6 +126,17 @@ func (h *Handler) article(ctx context.Context, req apigw.Request, s string) apig
 	a := target.Article
 	side, nav := h.sidebar(ctx)
 	base := h.baseURL(req)
+	c, crumbs := h.articleContent(ctx, base, a)
+	key := strings.Join([]string{base, a.ID, a.Slug, strconv.Itoa(a.Version), strconv.FormatInt(a.Views, 10), a.UpdatedAt.String(), shown(side, c.Related)}, "|")
+	return h.renderMemo(ctx, req, "article", key, epoch, articleCache(a, now), func() *layout {
+		return h.articleLayout(base, a, c, crumbs, nav, side)
+	})
+}
+
+// articleContent is what the article page shows of a besides the sidebar:
+// its times, category, related articles and share links, and the
+// breadcrumbs.
+func (h *Handler) articleContent(ctx context.Context, base string, a *portal.Article) (articleContent, []crumb) {
 	c := articleContent{A: a, URL: base + "/bai-viet/" + a.Slug}
 	if a.PublishAt != nil {
 		c.Time = timeOf(*a.PublishAt)
@@ -157,10 +168,7 @@ func (h *Handler) article(ctx context.Context, req apigw.Request, s string) apig
 	}
 	crumbs = append(crumbs, crumb{Name: "Chi tiết tin"})
 	c.Share = shareLinks(c.URL, a.Title)
-	key := strings.Join([]string{base, a.ID, a.Slug, strconv.Itoa(a.Version), strconv.FormatInt(a.Views, 10), a.UpdatedAt.String(), shown(side, c.Related)}, "|")
-	return h.renderMemo(ctx, req, "article", key, epoch, articleCache(a, now), func() *layout {
-		return h.articleLayout(base, a, c, crumbs, nav, side)
-	})
+	return c, crumbs
 }
 
 func (h *Handler) articleLayout(base string, a *portal.Article, c articleContent, crumbs []crumb, nav []*portal.CategoryNode, side *sidebar) *layout {

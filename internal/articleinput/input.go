@@ -1,0 +1,133 @@
+// Package articleinput reads the editable fields of an article as editors
+// send them (POST and PUT /admin/articles, and the console's preview) and
+// cleans them the one way both the save and the preview use: body HTML
+// through the sanitizer's allow-list, every other text as plain text,
+// URLs checked, limits enforced. That the preview shows exactly what a save
+// would store rests on this being the only copy.
+package articleinput
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"eportal/internal/portal"
+	"eportal/internal/sanitize"
+	"eportal/internal/slug"
+)
+
+// Limits on article fields, in characters after sanitizing.
+const (
+	MaxTitle      = 300
+	MaxSummary    = 2000
+	MaxByline     = 300 // author, source, a cover's caption
+	MaxTags       = 20
+	MaxTag        = 60
+	MaxCategories = 10
+)
+
+// Input is the body of POST /admin/articles and PUT /admin/articles/{id}:
+// the editable fields, nothing else. Status, views, ids, versions and
+// authorship are set by the server only.
+type Input struct {
+	Slug       string   `json:"slug"`
+	Title      string   `json:"title"`
+	Summary    string   `json:"summary"`
+	Body       string   `json:"body"`
+	CoverImage *Image   `json:"coverImage"`
+	Categories []string `json:"categories"`
+	Tags       []string `json:"tags"`
+	Author     string   `json:"author"`
+	Source     string   `json:"source"`
+}
+
+// Image is a cover image as sent.
+type Image struct {
+	URL     string `json:"url"`
+	Caption string `json:"caption"`
+}
+
+func invalid(format string, args ...any) error {
+	return portal.Errorf(portal.EINVALID, format, args...)
+}
+
+// Text cleans one plain-text field: EINVALID when required and empty, or
+// longer than limit characters once cleaned.
+func Text(field, s string, limit int, required bool) (string, error) {
+	out := sanitize.Text(s)
+	if required && out == "" {
+		return "", invalid("%s is required.", field)
+	}
+	if n := utf8.RuneCountInString(out); n > limit {
+		return "", invalid("%s is %d characters; the limit is %d.", field, n, limit)
+	}
+	return out, nil
+}
+
+// Edit validates and cleans in. Categories are checked for form and count
+// only (at most MaxCategories, each a valid id, duplicates dropped): whether
+// they exist is the caller's to check against the store. The slug is in's
+// when given (valid and unreserved), else made from the title.
+func (in *Input) Edit() (portal.Edit, error) {
+	var e portal.Edit
+	var err error
+	if e.Title, err = Text("title", in.Title, MaxTitle, true); err != nil {
+		return e, err
+	}
+	if e.Summary, err = Text("summary", in.Summary, MaxSummary, false); err != nil {
+		return e, err
+	}
+	if e.Author, err = Text("author", in.Author, MaxByline, false); err != nil {
+		return e, err
+	}
+	if e.Source, err = Text("source", in.Source, MaxByline, false); err != nil {
+		return e, err
+	}
+	e.Body = sanitize.HTML(in.Body)
+	if in.CoverImage != nil {
+		u, err := sanitize.URL(in.CoverImage.URL)
+		if err != nil {
+			return e, invalid("coverImage.url: %s", portal.ErrorMessage(err))
+		}
+		caption, err := Text("coverImage.caption", in.CoverImage.Caption, MaxByline, false)
+		if err != nil {
+			return e, err
+		}
+		e.CoverImage = &portal.Image{URL: u, Caption: caption}
+	}
+	if len(in.Tags) > MaxTags {
+		return e, invalid("at most %d tags.", MaxTags)
+	}
+	for i, t := range in.Tags {
+		tag, err := Text(fmt.Sprintf("tags[%d]", i), t, MaxTag, true)
+		if err != nil {
+			return e, err
+		}
+		e.Tags = append(e.Tags, tag)
+	}
+	if len(in.Categories) > MaxCategories {
+		return e, invalid("at most %d categories.", MaxCategories)
+	}
+	seen := map[string]bool{}
+	for _, id := range in.Categories {
+		if !slug.Valid(id) {
+			return e, invalid("category %q does not exist.", id)
+		}
+		if !seen[id] {
+			seen[id] = true
+			e.Categories = append(e.Categories, id)
+		}
+	}
+	switch {
+	case in.Slug != "":
+		if !slug.Valid(in.Slug) || slug.Reserved(in.Slug) {
+			return e, invalid("slug must be lower-case ASCII words joined by hyphens, such as khoa-xix, and not a reserved word.")
+		}
+		e.Slug = in.Slug
+	default:
+		e.Slug = slug.Make(e.Title)
+		if e.Slug == "" || slug.Reserved(e.Slug) {
+			e.Slug = "bai-viet" // a title with no letters: the clash suffix makes it unique
+		}
+	}
+	return e, nil
+}

@@ -1,0 +1,79 @@
+package site
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"eportal/internal/apigw"
+	"eportal/internal/articleinput"
+	"eportal/internal/auth"
+	"eportal/internal/portal"
+)
+
+// PreviewRoute is the editors' preview: the article page of the fields an
+// editor is typing, before they are saved. It is the only route of the site
+// that needs a token (template.yaml puts the JWT authorizer on it).
+const PreviewRoute = "POST /admin/preview"
+
+// previewInput is the preview's body: the fields PUT /admin/articles/{id}
+// takes, which article it is and when it would be published (default now).
+type previewInput struct {
+	articleinput.Input
+	// ID names the article being edited, if saved: it is left out of its
+	// own related articles.
+	ID        string     `json:"id"`
+	PublishAt *time.Time `json:"publishAt"`
+}
+
+// preview serves POST /admin/preview for an editor (and up): the fields
+// cleaned exactly as a save cleans them (articleinput), then the article
+// page rendered as GET /bai-viet/{slug} would render it once published,
+// with the sidebar and related articles of the moment. Nothing is written.
+// The answer is never cached and asks not to be indexed; the console shows
+// it in a sandboxed frame without scripts.
+func (h *Handler) preview(ctx context.Context, req apigw.Request) apigw.Response {
+	fail := func(err error) apigw.Response { return apigw.Error(ctx, h.log, err, apigw.NoStore) }
+	if _, err := auth.Require(req, auth.Editor); err != nil {
+		return fail(err)
+	}
+	var in previewInput
+	if err := apigw.DecodeJSON(req, &in); err != nil {
+		return fail(err)
+	}
+	e, err := in.Edit()
+	if err != nil {
+		return fail(err)
+	}
+	now := h.now()
+	if len(e.Categories) > 0 {
+		cats, err := h.categories(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		known := map[string]bool{}
+		for _, c := range cats {
+			known[c.ID] = true
+		}
+		for _, id := range e.Categories {
+			if !known[id] {
+				return fail(portal.Errorf(portal.EINVALID, "category %q does not exist.", id))
+			}
+		}
+	}
+	publishAt := now
+	if in.PublishAt != nil {
+		publishAt = in.PublishAt.UTC()
+	}
+	a := &portal.Article{
+		ID: in.ID, Slug: e.Slug, Title: e.Title, Summary: e.Summary, Body: e.Body, CoverImage: e.CoverImage,
+		Categories: e.Categories, Tags: e.Tags, Author: e.Author, Source: e.Source,
+		Status: portal.StatusPublished, PublishAt: &publishAt, UpdatedAt: now,
+	}
+	side, nav := h.sidebar(ctx)
+	base := h.baseURL(req)
+	c, crumbs := h.articleContent(ctx, base, a)
+	data := h.articleLayout(base, a, c, crumbs, nav, side)
+	data.NoIndex = true
+	return h.render(ctx, req, "article", http.StatusOK, apigw.NoStore, data)
+}
