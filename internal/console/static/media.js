@@ -1,0 +1,291 @@
+// Thư viện ảnh: the media library (GET /admin/media), uploads (POST
+// /admin/media, then a PUT of the bytes to the presigned URL, then the
+// entry polled until the processor makes it ready or rejects it), finding
+// by file name among the loaded pages, and delete (DELETE
+// /admin/media/{id}, refused while an article uses the image). It also
+// gives the article editor eportalConsole.pickImage(), a dialog that
+// returns a ready image, picked or just uploaded.
+"use strict";
+(function () {
+  var C = window.eportalConsole, A = window.eportalAdmin, el = C.el, form = C.form, root = C.root;
+  var PAGE = root + "thu-vien-anh";
+  var TYPES = "image/jpeg,image/png,image/webp";
+  // How long an upload is polled for, and how often, before the library
+  // says it is still being processed.
+  var POLL_EVERY = 1000, POLL_FOR = 90000;
+
+  function sizeText(n) {
+    if (n >= 1 << 20) return (n / (1 << 20)).toFixed(1).replace(".", ",") + " MB";
+    return Math.max(1, Math.round(n / 1024)) + " KB";
+  }
+
+  // thumb is the narrowest variant's URL (320 px), or "" before it exists.
+  function thumb(m) { return m.variants && m.variants.length ? m.variants[0].url : ""; }
+
+  // picked is what pickImage resolves to.
+  function picked(m) {
+    return { id: m.id, url: m.url, variants: m.variants || [], width: m.width, height: m.height, fileName: m.fileName };
+  }
+
+  // uploadProblem is the sentence for a refused upload request.
+  function uploadProblem(res) {
+    var msg = res.body && res.body.error && res.body.error.message;
+    var lead = res.status === 415 ? "Chỉ nhận ảnh JPEG, PNG hoặc WebP." :
+      res.status === 413 ? "Ảnh lớn hơn 10 MB." : "Máy chủ không nhận ảnh.";
+    return lead + (msg ? " (" + res.status + ": " + msg + ")" : " (" + res.status + ")");
+  }
+
+  // put sends file to the presigned URL with its declared type, reporting
+  // progress from 0 to 1.
+  function put(url, file, type, progress) {
+    return new Promise(function (resolve, reject) {
+      var x = new XMLHttpRequest();
+      x.open("PUT", url);
+      x.setRequestHeader("Content-Type", type);
+      x.upload.onprogress = function (e) { if (e.lengthComputable) progress(e.loaded / e.total); };
+      x.onload = function () {
+        if (x.status >= 200 && x.status < 300) resolve();
+        else reject(new Error("Kho ảnh trả lời " + x.status + "."));
+      };
+      x.onerror = function () { reject(new Error("Không gửi được ảnh lên kho ảnh.")); };
+      x.send(file);
+    });
+  }
+
+  // entry reads media id: GET /admin/media/{id}, or, where that route is
+  // not served, the library's first pages.
+  var byID = true;
+  async function entry(id) {
+    if (byID) {
+      var res = await C.request("/admin/media/" + encodeURIComponent(id));
+      if (res.ok) return res.body;
+      if (res.status !== 404 && res.status !== 405) throw new Error(C.errorText(res));
+      byID = false;
+    }
+    var cursor = "";
+    for (var i = 0; i < 3; i++) {
+      var page = await C.api("/admin/media?" + form({ limit: 100 }) + (cursor ? "&" + form({ cursor: cursor }) : ""));
+      var m = (page.items || []).filter(function (x) { return x.id === id; })[0];
+      if (m) return m;
+      if (!(cursor = page.nextCursor)) break;
+    }
+    return null;
+  }
+
+  // upload takes one file through the whole flow, telling row (an
+  // upload's line in the list) where it is; it resolves to the entry, ready
+  // or rejected, or null when the upload was refused or is still pending.
+  async function upload(file, row) {
+    row.say("Đang chuẩn bị…");
+    var type = file.type || "application/octet-stream";
+    var res = await C.request("/admin/media", { method: "POST", body: { fileName: file.name, contentType: type, size: file.size } });
+    if (!res.ok) {
+      row.fail(uploadProblem(res));
+      return null;
+    }
+    try {
+      await put(res.body.uploadUrl, file, type, function (f) { row.progress(f); row.say("Đang tải lên… " + Math.round(f * 100) + "%"); });
+    } catch (e) {
+      row.fail(e.message);
+      return null;
+    }
+    row.progress(1);
+    row.say("Đã tải lên; đang xử lý ảnh…");
+    var started = Date.now();
+    while (Date.now() - started < POLL_FOR) {
+      await new Promise(function (r) { setTimeout(r, POLL_EVERY); });
+      var m;
+      try { m = await entry(res.body.id); } catch (e) { m = null; }
+      if (m && m.status === "ready") { row.done("Xong: ảnh đã sẵn sàng."); return m; }
+      if (m && m.status === "rejected") { row.fail("Máy chủ từ chối ảnh: " + (m.reason || "không rõ lý do") + "."); return m; }
+    }
+    row.say("Ảnh vẫn đang được xử lý; hãy tải lại trang sau ít phút.");
+    return null;
+  }
+
+  // uploadRow is one upload's line: file name, progress bar and status.
+  function uploadRow(file) {
+    var bar = el("progress", { max: "1", value: "0", "aria-label": "Tiến độ tải " + file.name });
+    var text = el("span", { "class": "upload-status" });
+    var li = el("li", {}, [el("span", { "class": "file", text: file.name + " (" + sizeText(file.size) + ")" }), bar, text]);
+    return {
+      li: li,
+      say: function (t) { text.textContent = t; },
+      progress: function (f) { bar.value = f; },
+      fail: function (t) { li.className = "failed"; bar.remove(); text.setAttribute("role", "alert"); text.textContent = t; },
+      done: function (t) { li.className = "ready"; bar.remove(); text.textContent = t; }
+    };
+  }
+
+  // library draws the library into holder: the upload zone, the search
+  // box, the grid and "Tải thêm". pick, when given, makes each ready image
+  // a button that calls pick(entry) (the dialog); otherwise each image can
+  // be deleted (the page). alert is where a failure is said.
+  function library(holder, alert, pick) {
+    var items = [], cursor = "", loaded = false;
+    var input = el("input", { type: "file", accept: TYPES, multiple: "" });
+    var zone = el("div", { "class": "dropzone" }, [
+      el("p", { text: "Kéo thả ảnh vào đây, hoặc:" }),
+      A.field("Chọn ảnh từ máy", input, "JPEG, PNG hoặc WebP, tối đa 10 MB. Ảnh được thu nhỏ thành các cỡ 320, 768 và 1280 px; thông tin vị trí trong ảnh bị xóa.")
+    ]);
+    var uploads = el("ul", { "class": "uploads", "aria-live": "polite" });
+    var search = el("input", { type: "search", autocomplete: "off" });
+    var count = el("p", { "class": "hint", role: "status" });
+    var grid = el("ul", { "class": "media-grid" });
+    var more = A.button("Tải thêm ảnh", function () { load(); });
+    more.hidden = true;
+    holder.append(
+      el("section", { "class": "panel", "aria-label": "Tải ảnh lên" }, [zone, uploads]),
+      el("section", { "class": "panel", "aria-label": "Các ảnh trong thư viện" }, [
+        A.field("Tìm theo tên tệp", search, "Tìm trong các ảnh đã tải về trang này; bấm “Tải thêm ảnh” để tìm trong các ảnh cũ hơn."),
+        count, grid, more
+      ])
+    );
+
+    function send(files) {
+      Array.prototype.forEach.call(files, async function (file) {
+        var row = uploadRow(file);
+        uploads.prepend(row.li);
+        var m = await upload(file, row);
+        if (m) {
+          items = items.filter(function (x) { return x.id !== m.id; });
+          items.unshift(m);
+          draw();
+        }
+      });
+    }
+    input.addEventListener("change", function () { send(input.files); input.value = ""; });
+    zone.addEventListener("dragover", function (e) { e.preventDefault(); zone.classList.add("over"); });
+    zone.addEventListener("dragleave", function () { zone.classList.remove("over"); });
+    zone.addEventListener("drop", function (e) {
+      e.preventDefault();
+      zone.classList.remove("over");
+      if (e.dataTransfer && e.dataTransfer.files.length) send(e.dataTransfer.files);
+    });
+    search.addEventListener("input", draw);
+
+    function card(m) {
+      var status = m.status === "ready" ? "" : m.status === "rejected" ? "Bị từ chối: " + (m.reason || "") : "Đang xử lý…";
+      var fig = [];
+      var src = thumb(m);
+      if (src) fig.push(el("img", { src: src, alt: m.fileName, loading: "lazy", width: "160", height: String(Math.round(160 * (m.height || 1) / (m.width || 1))) }));
+      else fig.push(el("div", { "class": "no-thumb", text: m.status === "rejected" ? "✕" : "…", "aria-hidden": "true" }));
+      var facts = [sizeText(m.size)];
+      if (m.width) facts.push(m.width + "×" + m.height + " px");
+      facts.push(C.vnTime(m.createdAt));
+      var caption = el("div", { "class": "caption" }, [
+        el("span", { "class": "file", text: m.fileName }),
+        el("span", { "class": "meta", text: facts.join(" · ") })
+      ]);
+      if (status) caption.append(el("span", { "class": "media-status " + m.status, text: status }));
+      var li = el("li", { "class": "media " + m.status, "data-id": m.id });
+      if (pick) {
+        if (m.status === "ready") {
+          li.append(A.button("", function () { pick(m); }, { "class": "pick", "aria-label": "Chọn ảnh " + m.fileName }));
+          li.firstChild.append.apply(li.firstChild, fig.concat([caption]));
+        } else {
+          li.append.apply(li, fig.concat([caption]));
+        }
+        return li;
+      }
+      li.append.apply(li, fig.concat([caption]));
+      var del = A.button("Xóa", function () {
+        A.confirm(del, "Xóa ảnh “" + m.fileName + "”?", "Xóa", async function (restore) {
+          A.say(alert, "");
+          try {
+            await C.api("/admin/media/" + encodeURIComponent(m.id), { method: "DELETE" });
+          } catch (e) {
+            restore();
+            A.say(alert, A.problem("Không xóa được ảnh “" + m.fileName + "”.", e));
+            alert.focus();
+            return;
+          }
+          items = items.filter(function (x) { return x.id !== m.id; });
+          draw();
+          A.say(count, "Đã xóa ảnh “" + m.fileName + "”.");
+          search.focus();
+        });
+      }, { "class": "danger", "aria-label": "Xóa ảnh " + m.fileName });
+      var actions = el("div", { "class": "actions" }, [del]);
+      if (m.status === "ready") actions.prepend(el("a", { href: m.url, target: "_blank", rel: "noopener", text: "Xem ảnh gốc" }));
+      li.append(actions);
+      return li;
+    }
+
+    function draw() {
+      var q = search.value.trim().toLowerCase().normalize("NFC");
+      var shown = items.filter(function (m) {
+        if (pick && m.status === "rejected") return false;
+        return !q || m.fileName.toLowerCase().normalize("NFC").indexOf(q) >= 0;
+      });
+      grid.replaceChildren.apply(grid, shown.map(card));
+      if (!loaded) A.say(count, "Đang tải thư viện…");
+      else if (!items.length) A.say(count, "Thư viện chưa có ảnh nào.");
+      else if (q) A.say(count, shown.length ? "Tìm thấy " + shown.length + " ảnh có tên chứa “" + search.value.trim() + "”." : "Không có ảnh nào có tên chứa “" + search.value.trim() + "” trong các ảnh đã tải.");
+      else A.say(count, items.length + " ảnh" + (cursor ? " (còn ảnh cũ hơn)" : "") + ".");
+      more.hidden = !cursor;
+    }
+
+    async function load() {
+      more.disabled = true;
+      try {
+        var page = await C.api("/admin/media?" + form({ limit: 40 }) + (cursor ? "&" + form({ cursor: cursor }) : ""));
+        var seen = {};
+        items.forEach(function (m) { seen[m.id] = true; });
+        items = items.concat((page.items || []).filter(function (m) { return !seen[m.id]; }));
+        cursor = page.nextCursor || "";
+        loaded = true;
+      } catch (e) {
+        A.say(alert, "Không tải được thư viện ảnh. " + e.message);
+      }
+      more.disabled = false;
+      draw();
+    }
+    draw();
+    return { load: load, input: input, search: search };
+  }
+
+  function render() {
+    var box = A.page("Thư viện ảnh");
+    library(C.main, box.alert, null).load();
+  }
+
+  // pickImage opens a dialog with the library: the editor picks a ready
+  // image or uploads one and picks it. It resolves to {id, url, variants,
+  // width, height, fileName} (url: the largest variant; variants: narrowest
+  // first, each {width, height, contentType, url}), or to null when the
+  // dialog is closed without a choice. opts.title names the dialog
+  // ("Chọn ảnh" by default).
+  function pickImage(opts) {
+    opts = opts || {};
+    return new Promise(function (resolve) {
+      var back = document.activeElement;
+      var title = el("h2", { id: "chon-anh-tieu-de", text: opts.title || "Chọn ảnh" });
+      var alert = A.alertBox();
+      var body = el("div", { "class": "dialog-body" });
+      var dialog = el("dialog", { "class": "picker", "aria-labelledby": title.id });
+      var closeB = A.button("Đóng", function () { dialog.close(); }, { "class": "close" });
+      dialog.append(el("div", { "class": "dialog-head" }, [title, closeB]), alert, body);
+      var result = null;
+      dialog.addEventListener("close", function () {
+        dialog.remove();
+        if (back && back.focus) back.focus();
+        resolve(result);
+      });
+      var lib = library(body, alert, function (m) { result = picked(m); dialog.close(); });
+      document.body.append(dialog);
+      dialog.showModal();
+      lib.search.focus();
+      lib.load();
+    });
+  }
+  C.pickImage = pickImage;
+
+  C.register({
+    section: "Bài viết",
+    role: "editor",
+    nav: function (r) { return [{ href: PAGE, label: "Thư viện ảnh", current: r.page === "thu-vien-anh" }]; },
+    matches: function (r) { return r.page === "thu-vien-anh"; },
+    render: render
+  });
+})();
