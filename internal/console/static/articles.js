@@ -3,7 +3,7 @@
 "use strict";
 (function () {
   var C = window.eportalConsole, el = C.el, show = C.show, notice = C.notice, form = C.form, root = C.root;
-  var categoryNames = null;
+  var categoryNames = null, categoryList = [];
 
   var STATUSES = [
     { id: "draft", slug: "nhap", label: "Bản nháp" },
@@ -20,10 +20,16 @@
     var names = {};
     try {
       var r = await fetch(C.config().apiBase + "/categories");
-      var walk = function (list) {
-        (list || []).forEach(function (c) { names[c.id] = c.name; walk(c.children); });
+      var list = [];
+      var walk = function (items, depth) {
+        (items || []).forEach(function (c) {
+          names[c.id] = c.name;
+          list.push({ id: c.id, label: "\u00a0\u00a0".repeat(depth) + c.name });
+          walk(c.children, depth + 1);
+        });
       };
-      if (r.ok) walk((await r.json()).items);
+      if (r.ok) walk((await r.json()).items, 0);
+      categoryList = list;
       categoryNames = names;
     } catch (e) { /* ids then */ }
     return names;
@@ -33,25 +39,29 @@
     var current = C.current();
     var status = STATUSES.filter(function (s) { return s.slug === r.status; })[0] || STATUSES[0];
     var h1 = el("h1", { text: "Bài viết: " + status.label });
+    var category = r.query.get("chuyen-muc") || "";
+    var newButton = el("a", { "class": "button primary", href: root + "bai-viet/moi", text: "Viết bài mới" });
     show([h1, notice("Đang tải danh sách…")]);
-    var path = "/admin/articles?" + form({ status: status.id, limit: 20 }) + (r.cursor ? "&" + form({ cursor: r.cursor }) : "");
+    var params = { status: status.id, limit: 20 };
+    if (category) params.category = category;
+    var path = "/admin/articles?" + form(params) + (r.cursor ? "&" + form({ cursor: r.cursor }) : "");
     var page, names;
     try {
       names = await categories();
       page = await C.api(path);
     } catch (e) {
-      if (current()) show([h1, notice("Không tải được danh sách. " + e.message, true)]);
+      if (current()) show([h1, newButton, notice("Không tải được danh sách. " + e.message, true)]);
       return;
     }
     if (!current()) return;
     var items = page.items || [];
-    var nodes = [h1];
+    var nodes = [h1, el("div", { "class": "desk-tools" }, [newButton, filter(status, category)])];
     if (items.length === 0) {
       nodes.push(el("p", { "class": "empty", text: "Không có bài viết nào." }));
     } else {
       var rows = items.map(function (a) {
         return el("tr", {}, [
-          el("td", { text: a.title }),
+          el("td", {}, [el("a", { href: root + "bai-viet/" + encodeURIComponent(a.id), text: a.title })]),
           el("td", { text: (a.categories || []).map(function (id) { return names[id] || id; }).join(", ") }),
           el("td", { text: a.author || "" }),
           el("td", { "class": "time", text: C.vnTime(a.updatedAt) }),
@@ -67,12 +77,32 @@
       ]));
     }
     var pager = el("div", { "class": "pager" });
-    if (r.cursor) pager.appendChild(el("a", { "class": "button", href: root + "?trang-thai=" + status.slug, text: "Về trang đầu" }));
+    var here = { "trang-thai": status.slug };
+    if (category) here["chuyen-muc"] = category;
+    if (r.cursor) pager.appendChild(el("a", { "class": "button", href: root + "?" + form(here), text: "Về trang đầu" }));
     if (page.nextCursor) {
-      pager.appendChild(el("a", { "class": "button", href: root + "?" + form({ "trang-thai": status.slug, sau: page.nextCursor }), text: "Trang sau" }));
+      pager.appendChild(el("a", { "class": "button", href: root + "?" + form(Object.assign({}, here, { sau: page.nextCursor })), text: "Trang sau" }));
     }
     if (pager.childNodes.length) nodes.push(pager);
     show(nodes);
+  }
+
+  // filter is the category filter: a GET form the console routes itself
+  // (the list is one query either way: the API filters the status's list).
+  function filter(status, category) {
+    var select = el("select", { id: "loc-chuyen-muc", name: "chuyen-muc" }, [el("option", { value: "", text: "Tất cả chuyên mục" })].concat(
+      categoryList.map(function (c) { return el("option", { value: c.id, text: c.label }); })));
+    select.value = category;
+    var f = el("form", { "class": "filter", role: "search", "aria-label": "Lọc danh sách" }, [
+      el("label", { "for": "loc-chuyen-muc", text: "Chuyên mục" }), select, el("button", { type: "submit", text: "Lọc" })
+    ]);
+    f.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var q = { "trang-thai": status.slug };
+      if (select.value) q["chuyen-muc"] = select.value;
+      C.navigate(root + "?" + form(q));
+    });
+    return f;
   }
 
   C.register({

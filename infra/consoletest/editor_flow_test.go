@@ -1,0 +1,112 @@
+package consoletest
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"eportal/infra/browser"
+)
+
+// TestWriteSubmitPublish: the editor writes an article with a heading, a
+// bold word, a link and a list, saves and submits it; the publisher
+// publishes it; the reader site shows it.
+func TestWriteSubmitPublish(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	p := browser.MustPage(t, browser.PageOptions{Width: desktopWidth, JavaScript: true})
+	s.signIn(t, p, "editor")
+	if err := p.Click(t.Context(), `nav#dieu-huong a[href="/quan-tri/bai-viet/moi"]`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `document.querySelector("#tieu-de") && document.querySelector(".flow button")`, "the new article's editor")
+	const title = "Hội An đón khách dịp lễ hội đèn lồng"
+	for sel, text := range map[string]string{"#tieu-de": title, "#tom-tat": "Phố cổ sáng đèn suốt đêm rằm.", "#tu-khoa": "Hội An, lễ hội", "#tac-gia": "Minh Anh"} {
+		if err := p.Type(t.Context(), sel, text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := p.Click(t.Context(), `#cm-tin-tuc-su-kien`); err != nil {
+		t.Fatal(err)
+	}
+	// The body, typed and formatted with the toolbar's buttons.
+	typeBody := func(text string) {
+		t.Helper()
+		if err := p.Type(t.Context(), "#noi-dung-bai", text); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tool := func(label string) {
+		t.Helper()
+		if err := p.Click(t.Context(), fmt.Sprintf(`.toolbar button[aria-label=%q]`, label)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	typeBody("Chương trình lễ hội\rĐêm rằm có thả đèn hoa đăng trên sông Hoài, xem lịch.\rPhố đi bộ\rChợ đêm")
+	selectText(t, p, "Chương trình", "")
+	tool("H2: tiêu đề mục")
+	selectText(t, p, "thả đèn hoa đăng", "thả đèn hoa đăng")
+	tool("Chữ đậm")
+	selectText(t, p, "lịch", "lịch")
+	tool("Chèn liên kết")
+	answer(t, p, map[string]string{"href": "https://hoian.gov.vn/le-hoi"})
+	selectText(t, p, "Phố đi bộ", "Chợ đêm")
+	tool("Danh sách dấu chấm")
+	if err := p.Click(t.Context(), `main form.editor button[type="submit"]`); err != nil {
+		t.Fatal(err)
+	}
+	statusSays(t, p, "Đã lưu")
+	id := articleID(t, p)
+	status, _, a := s.apiCall(t, "editor", http.MethodGet, "/admin/articles/"+id, "", nil)
+	if status != http.StatusOK {
+		t.Fatalf("GET the saved article: %d", status)
+	}
+	body, _ := a["body"].(string)
+	for _, want := range []string{"<h2>Chương trình lễ hội</h2>", "thả đèn hoa đăng</b>", `<a href="https://hoian.gov.vn/le-hoi" rel="nofollow noopener" target="_blank">lịch</a>`, "<ul><li>Phố đi bộ</li><li>Chợ đêm</li></ul>"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("saved body %q; want it to contain %q", body, want)
+		}
+	}
+	if a["title"] != title || a["author"] != "Minh Anh" || fmt.Sprint(a["tags"]) != "[Hội An lễ hội]" || fmt.Sprint(a["categories"]) != "[tin-tuc-su-kien]" {
+		t.Errorf("saved %v; want the title, author, tags and category typed", a)
+	}
+	checkAxe(t, p, "editor")
+
+	press(t, p, "Gửi duyệt")
+	statusSays(t, p, "Đã gửi duyệt")
+	waitFor(t, p, `document.querySelector(".flow .badge").innerText.startsWith("Chờ duyệt")`, "the in-review badge")
+
+	// The publisher finds it in "Chờ duyệt" and publishes it.
+	pub := browser.MustPage(t, browser.PageOptions{Width: tabletWidth, JavaScript: true})
+	s.signIn(t, pub, "publisher")
+	if err := pub.Click(t.Context(), `nav#dieu-huong a[href="/quan-tri/?trang-thai=cho-duyet"]`); err != nil {
+		t.Fatal(err)
+	}
+	link := `main tbody a[href="/quan-tri/bai-viet/` + id + `"]`
+	waitFor(t, pub, `document.querySelector('`+link+`')`, "the article in the review list")
+	if err := pub.Click(t.Context(), link); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, pub, `document.querySelector("#tieu-de") && document.querySelector("#tieu-de").value === `+fmt.Sprintf("%q", title), "the publisher's editor")
+	press(t, pub, "Đăng ngay")
+	statusSays(t, pub, "Đã đăng")
+	checkAxe(t, pub, "editor (publisher)")
+
+	_, _, a = s.apiCall(t, "editor", http.MethodGet, "/admin/articles/"+id, "", nil)
+	resp, err := http.Get(s.URL + "/bai-viet/" + a["slug"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), title) || !strings.Contains(string(page), "<h2>Chương trình lễ hội</h2>") {
+		t.Errorf("reader page: %d; want the article with its heading", resp.StatusCode)
+	}
+	for _, pg := range []*browser.Page{p, pub} {
+		if errs := pg.ConsoleErrors(); len(errs) != 0 {
+			t.Errorf("console errors: %v", errs)
+		}
+	}
+}
