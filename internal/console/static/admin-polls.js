@@ -177,7 +177,7 @@
         return el("tr", {}, [
           el("td", { text: o.label }),
           el("td", { "class": "num", text: String(o.votes) }),
-          el("td", { "class": "num", text: String(o.percent).replace(".", ",") + " %" })
+          el("td", { "class": "num", text: Number(o.percent).toFixed(1).replace(".", ",") + " %" })
         ]);
       }))
     ]);
@@ -198,7 +198,6 @@
     var perAddress = el("input", { type: "number", min: "1", max: "100000", step: "1", value: "100", inputmode: "numeric" });
     var err = A.alertBox();
     var actions = el("div", { "class": "form-actions" }, [el("button", { type: "submit", "class": "primary", text: p ? "Lưu thay đổi" : "Tạo bình chọn" })]);
-    var nextID = 1;
 
     function renumber() {
       var items = list.querySelectorAll("li");
@@ -261,7 +260,9 @@
       A.say(err, "");
       var body = { question: question.value.trim(), options: [], resultsPolicy: resultsPolicy.value, dedupe: dedupe.value };
       if (!body.question) return fail("Hãy nhập câu hỏi.", question);
-      var inputs = list.querySelectorAll("input"), used = {};
+      // A new option takes the lowest number no option of the poll has.
+      var inputs = list.querySelectorAll("input"), used = {}, nextID = 1;
+      (p ? p.options : []).forEach(function (o) { used[o.id] = true; });
       inputs.forEach(function (i) { if (i.dataset.option) used[i.dataset.option] = true; });
       for (var k = 0; k < inputs.length; k++) {
         var label = inputs[k].value.trim();
