@@ -1,7 +1,7 @@
 // The article body's rich-text editor: Squire (vendor/squire-rte-2.4.8,
 // MIT) with a toolbar of real buttons, every piece of HTML going through
-// the allow-list of editor-clean.js; image upload through the media
-// library; and the small dialog the editor's pages use to ask for a link,
+// the allow-list of editor-clean.js; images from the media library
+// (media.js's picker); and the small dialog the editor's pages use to ask for a link,
 // a reason or a time. Used by editor.js.
 "use strict";
 (function () {
@@ -44,26 +44,14 @@
     });
   }
 
-  // upload sends file to the media library: declared, PUT to the presigned
-  // URL, then read back until the processor has made it ready. It resolves
-  // to the media item; it throws with a Vietnamese message otherwise.
-  async function upload(file, status) {
-    if (!file) throw new Error("Chưa chọn tệp ảnh.");
-    status("Đang gửi ảnh " + file.name + "…");
-    var m = await C.api("/admin/media", { method: "POST", body: { fileName: file.name, contentType: file.type || "application/octet-stream", size: file.size } });
-    var put = await fetch(m.uploadUrl, { method: "PUT", headers: { "Content-Type": file.type || "application/octet-stream" }, body: file });
-    if (!put.ok) throw new Error("Không tải được ảnh lên (" + put.status + ").");
-    status("Đang xử lý ảnh…");
-    for (var i = 0; i < 60; i++) {
-      var item = await C.api("/admin/media/" + encodeURIComponent(m.id));
-      if (item.status === "ready") return item;
-      if (item.status === "rejected") throw new Error("Ảnh bị từ chối: " + (item.reason || "không rõ lý do") + ".");
-      await new Promise(function (r) { setTimeout(r, 500); });
-    }
-    throw new Error("Ảnh chưa xử lý xong sau 30 giây; hãy thử lại sau trong thư viện ảnh.");
+  // pickImage is the media library's picker (media.js): an image picked
+  // or uploaded there, ready, or null.
+  function pickImage(title) {
+    if (!C.pickImage) return Promise.reject(new Error("Thư viện ảnh chưa sẵn sàng."));
+    return C.pickImage({ title: title });
   }
 
-  // imageURL is the media item's widest variant up to 1280 px.
+  // imageURL is the image's widest variant up to 1280 px.
   function imageURL(item) {
     var best = item.url;
     (item.variants || []).forEach(function (v) { if (v.width <= 1280) best = v.url; });
@@ -96,7 +84,7 @@
 
   // create makes the body editor in a labelled box: it returns
   // {node, editor, getHTML(), setHTML(html), onChange(fn)}. status(text,
-  // isError) reports uploads.
+  // isError) reports what the toolbar's dialogs did.
   function create(labelID, status) {
     var area = el("div", { "class": "rte", role: "textbox", "aria-multiline": "true", "aria-labelledby": labelID, id: "noi-dung-bai" });
     var editor = new window.Squire(area, {
@@ -113,14 +101,14 @@
       return b;
     }
     async function insertImage() {
-      var a = await ask("Chèn ảnh", [
-        { name: "file", label: "Tệp ảnh (JPEG, PNG, WebP; tối đa 10 MB)", type: "file", accept: "image/jpeg,image/png,image/webp", required: true },
-        { name: "alt", label: "Mô tả ảnh (cho người không xem được ảnh)", required: true },
-        { name: "caption", label: "Chú thích dưới ảnh" }
-      ], "Tải lên và chèn");
-      if (!a) return;
       try {
-        var item = await upload(a.file, function (t) { status(t); });
+        var item = await pickImage("Chèn ảnh vào bài");
+        if (!item) return;
+        var a = await ask("Ảnh trong bài", [
+          { name: "alt", label: "Mô tả ảnh (cho người không xem được ảnh)", required: true, value: (item.fileName || "").replace(/\.[a-z]+$/i, "") },
+          { name: "caption", label: "Chú thích dưới ảnh" }
+        ], "Chèn ảnh");
+        if (!a) return;
         editor.insertHTML('<figure><img src="' + escapeHTML(imageURL(item)) + '" alt="' + escapeHTML(a.alt) + '">' +
           (a.caption ? "<figcaption>" + escapeHTML(a.caption) + "</figcaption>" : "") + "</figure><p><br></p>");
         status("Đã chèn ảnh.");
@@ -179,5 +167,5 @@
     };
   }
 
-  window.eportalBody = { create: create, ask: ask, upload: upload, imageURL: imageURL, youTubeEmbed: youTubeEmbed };
+  window.eportalBody = { create: create, ask: ask, pickImage: pickImage, imageURL: imageURL, youTubeEmbed: youTubeEmbed };
 })();

@@ -85,7 +85,7 @@
     var tag = node.tagName.toUpperCase();
     if (DROP[tag]) return;
     // Google Docs wraps a whole paste in <b style="font-weight:normal">.
-    if (tag === "B" && /font-weight:\s*(normal|400)/.test(node.getAttribute("style") || "")) {
+    if (tag === "B" && /(^|;)\s*font-weight:\s*(normal|400)\b/.test(node.getAttribute("style") || "")) {
       copyChildren(node, out);
       return;
     }

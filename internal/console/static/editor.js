@@ -101,7 +101,7 @@
     var tags = el("input", { type: "text" });
     var author = el("input", { type: "text", maxlength: "300" });
     var source = el("input", { type: "text", maxlength: "300" });
-    var coverURL = el("input", { type: "url", placeholder: "https://… hoặc tải ảnh lên" });
+    var coverURL = el("input", { type: "url", placeholder: "https://… hoặc chọn từ thư viện" });
     var coverCaption = el("input", { type: "text", maxlength: "300" });
     var coverPreview = el("img", { alt: "", "class": "cover-preview", hidden: "" });
     var bodyLabel = el("span", { id: "nhan-noi-dung", "class": "label", text: "Nội dung" });
@@ -111,7 +111,7 @@
       return { box: box, node: el("li", { "class": "depth-" + Math.min(c.depth, 3) }, [box, el("label", { "for": "cm-" + c.id, text: c.name })]) };
     });
     var catBox = el("fieldset", { "class": "categories" }, [el("legend", { text: "Chuyên mục" }), el("ul", {}, cats.map(function (c) { return c.node; }))]);
-    var coverUpload = el("button", { type: "button", text: "Tải ảnh lên…" });
+    var coverUpload = el("button", { type: "button", text: "Chọn hoặc tải ảnh lên…" });
     var coverClear = el("button", { type: "button", text: "Bỏ ảnh đại diện" });
     var coverBox = el("fieldset", { "class": "cover" }, [
       el("legend", { text: "Ảnh đại diện" }),
@@ -188,18 +188,14 @@
 
     // ---------------------------------------------------------- cover image
     coverUpload.addEventListener("click", async function () {
-      var a = await Body.ask("Tải ảnh đại diện", [
-        { name: "file", label: "Tệp ảnh (JPEG, PNG, WebP; tối đa 10 MB)", type: "file", accept: "image/jpeg,image/png,image/webp", required: true },
-        { name: "caption", label: "Chú thích ảnh", value: coverCaption.value }
-      ], "Tải lên");
-      if (!a) return;
       try {
-        var item = await Body.upload(a.file, say);
+        var item = await Body.pickImage("Chọn ảnh đại diện");
+        if (!item) return;
         coverURL.value = Body.imageURL(item);
-        coverCaption.value = a.caption;
         showCover();
         keepDraft();
-        say("Đã tải ảnh đại diện lên.");
+        say("Đã chọn ảnh đại diện.");
+        coverCaption.focus();
       } catch (e) { say(e.message, true); }
     });
     coverClear.addEventListener("click", function () { coverURL.value = ""; coverCaption.value = ""; showCover(); keepDraft(); });
