@@ -16,6 +16,7 @@ import (
 	"eportal/internal/indexer"
 	"eportal/internal/mediaapi"
 	"eportal/internal/pollsapi"
+	"eportal/internal/portal"
 	"eportal/internal/readapi"
 	"eportal/internal/site"
 	"eportal/internal/viewsapi"
@@ -34,13 +35,33 @@ type Function interface {
 	Routes() []string
 }
 
+// FunctionOption configures the handlers Functions returns.
+type FunctionOption func(*functionOptions)
+
+type functionOptions struct {
+	mediaBucket mediaapi.Bucket
+	mediaBase   string
+}
+
+// WithMediaBucket gives MediaFunction its bucket and MEDIA_BASE_URL (a
+// MediaStore's Bucket and BaseURL). Without it MediaFunction answers 503:
+// the server has no media store.
+func WithMediaBucket(b mediaapi.Bucket, baseURL string) FunctionOption {
+	return func(o *functionOptions) { o.mediaBucket, o.mediaBase = b, baseURL }
+}
+
 // Functions returns the handler of every function in template.yaml, keyed by
 // logical id, wired to store, each answering within budget. A function added
 // to the template is added here too; TestTemplateRoutesHaveHandlers fails
 // until it is. Handing every handler the *dynamo.Store is also where the
 // compiler checks that the adapter implements each handler's Store.
-func Functions(store *dynamo.Store, now func() time.Time, budget apigw.Budget) map[string]Function {
+func Functions(store *dynamo.Store, now func() time.Time, budget apigw.Budget, opts ...FunctionOption) map[string]Function {
+	o := functionOptions{mediaBucket: noBucket{}, mediaBase: MediaBaseURL}
+	for _, f := range opts {
+		f(&o)
+	}
 	return map[string]Function{
+		"MediaFunction": mediaapi.New(store, o.mediaBucket, o.mediaBase, mediaapi.WithClock(now), mediaapi.WithBudget(budget)),
 		"ReadFunction":  readapi.New(store, readapi.WithClock(now), readapi.WithBudget(budget)),
 		"AdminFunction": adminapi.New(store, adminapi.WithClock(now), adminapi.WithBudget(budget)),
 		"ViewsFunction": viewsapi.New(store, viewsapi.WithClock(now), viewsapi.WithBudget(budget)),
@@ -51,6 +72,20 @@ func Functions(store *dynamo.Store, now func() time.Time, budget apigw.Budget) m
 		"ConsoleFunction": console.New(console.Config{AuthURL: localauth.HostedUIPath, ClientID: localauth.Audience}),
 	}
 }
+
+// noBucket is MediaFunction's bucket in a server without a media store.
+type noBucket struct{}
+
+func (noBucket) err() error {
+	return portal.Errorf(portal.EUNAVAILABLE, "This server has no media store.")
+}
+
+func (b noBucket) PresignPut(context.Context, string, string, int64, time.Duration) (string, error) {
+	return "", b.err()
+}
+func (b noBucket) Get(context.Context, string, int64) ([]byte, error)        { return nil, b.err() }
+func (b noBucket) Put(context.Context, string, string, string, []byte) error { return b.err() }
+func (b noBucket) Delete(context.Context, ...string) error                   { return b.err() }
 
 // StreamHandler is a function fed by the table's stream, as Lambda calls it
 // (and infra/streamlocal locally).

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
+
 	"eportal/infra/demo"
 	"eportal/infra/localserver"
 	"eportal/infra/tables"
@@ -92,6 +94,8 @@ type tour struct {
 
 	mu   sync.Mutex
 	seen map[string][]int // operationId → statuses answered
+
+	media *localserver.MediaStore
 }
 
 func newTour(t *testing.T) *tour {
@@ -114,20 +118,35 @@ func newTour(t *testing.T) *tour {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := localserver.New(tmpl.Routes(), localserver.Functions(st.Store, time.Now, apigw.DefaultBudget),
-		[]string{"http://localhost:5173"}, slog.New(slog.NewTextHandler(io.Discard, nil)),
-		localserver.WithAuthorizer(issuer.Verify), localserver.WithCORS(cors))
+	// The media store needs the server's origin for its presigned URLs:
+	// the handler is set once both exist.
+	var h http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	media, err := localserver.NewMediaStore(s3mem.New(), ts.URL, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(validatedSeeing(t, srv, func(x openapi.Exchange) {
+	for _, fn := range localserver.BucketFunctions(st.Store, media.Bucket, media.BaseURL, log) {
+		media.OnUpload(fn)
+	}
+	tr.media = media
+	srv, err := localserver.New(tmpl.Routes(),
+		localserver.Functions(st.Store, time.Now, apigw.DefaultBudget, localserver.WithMediaBucket(media.Bucket, media.BaseURL)),
+		[]string{"http://localhost:5173"}, log,
+		localserver.WithAuthorizer(issuer.Verify), localserver.WithCORS(cors), localserver.WithMedia(media))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h = validatedSeeing(t, srv, func(x openapi.Exchange) {
 		if x.Result.Operation != "" {
 			tr.mu.Lock()
 			tr.seen[x.Result.Operation] = append(tr.seen[x.Result.Operation], x.Status)
 			tr.mu.Unlock()
 		}
-	}))
+	})
 	t.Cleanup(ts.Close)
+	t.Cleanup(media.Wait)
 	tr.url = ts.URL
 	return tr
 }
@@ -329,6 +348,33 @@ func TestOpenAPITour(t *testing.T) {
 	} {
 		tr.do(c)
 	}
+
+	// The media library: refusals, an upload through its presigned URL,
+	// the library, one entry once processed, delete.
+	png := pngOf(t, 400, 300)
+	for _, c := range []call{
+		{role: "editor", method: "POST", path: "/admin/media", body: `{"fileName":"a.svg","contentType":"image/svg+xml","size":10}`, want: 415},
+		{role: "editor", method: "POST", path: "/admin/media", body: `{"fileName":"a.png","contentType":"image/png","size":10485761}`, want: 413},
+		{role: "editor", method: "POST", path: "/admin/media", body: `{"fileName":"","contentType":"image/png","size":10}`, want: 400},
+		{role: "editor", method: "GET", path: "/admin/media?limit=0", want: 400},
+		{role: "editor", method: "GET", path: "/admin/media/aaaaaaaaaaaaaaaa", want: 404},
+		{role: "editor", method: "DELETE", path: "/admin/media/aaaaaaaaaaaaaaaa", want: 404},
+		{method: "GET", path: "/admin/media", want: 401},
+	} {
+		tr.do(c)
+	}
+	_, up := tr.do(call{role: "editor", method: "POST", path: "/admin/media",
+		body: fmt.Sprintf(`{"fileName":"Ảnh.png","contentType":"image/png","size":%d}`, len(png)), want: 201})
+	if code := put(t, fmt.Sprint(up["uploadUrl"]), "image/png", png); code != http.StatusOK {
+		t.Fatalf("PUT to the presigned URL: %d", code)
+	}
+	tr.media.Wait()
+	mediaPath := "/admin/media/" + fmt.Sprint(up["id"])
+	if _, m := tr.do(call{role: "editor", method: "GET", path: mediaPath, want: 200}); m["status"] != "ready" {
+		t.Errorf("GET %s = %v; want ready", mediaPath, m)
+	}
+	tr.do(call{role: "editor", method: "GET", path: "/admin/media?limit=5", want: 200})
+	tr.do(call{role: "editor", method: "DELETE", path: mediaPath, want: 204})
 
 	// Every operation of the spec was answered 2xx at least once.
 	doc, err := openapi.Load(context.Background())

@@ -37,10 +37,15 @@ type Server struct {
 	now       func() time.Time
 	authorize func(authorization string) (map[string]string, error)
 	cors      template.CORS
-	// signIn serves the paths under signInPrefix ahead of the routes
-	// (WithSignIn).
-	signIn       http.Handler
-	signInPrefix string
+	// mounts serve the paths under their prefixes ahead of the routes
+	// (WithSignIn, WithMedia).
+	mounts []mount
+}
+
+// mount is a handler of every path under prefix (which ends in "/").
+type mount struct {
+	prefix string
+	h      http.Handler
 }
 
 // Option configures a Server.
@@ -65,7 +70,11 @@ func WithCORS(c template.CORS) Option { return func(s *Server) { s.cors = c } }
 // (localauth.HostedUIPath), ahead of the template's routes: on AWS those
 // pages are on their own domain, not the API's.
 func WithSignIn(prefix string, h http.Handler) Option {
-	return func(s *Server) { s.signInPrefix, s.signIn = strings.TrimSuffix(prefix, "/")+"/", h }
+	return func(s *Server) { s.mount(prefix, h) }
+}
+
+func (s *Server) mount(prefix string, h http.Handler) {
+	s.mounts = append(s.mounts, mount{prefix: strings.TrimSuffix(prefix, "/") + "/", h: h})
 }
 
 type route struct {
@@ -181,10 +190,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) int {
-	if s.signIn != nil && strings.HasPrefix(r.URL.Path, s.signInPrefix) {
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		s.signIn.ServeHTTP(rec, r)
-		return rec.status
+	for _, m := range s.mounts {
+		if strings.HasPrefix(r.URL.Path, m.prefix) {
+			rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+			m.h.ServeHTTP(rec, r)
+			return rec.status
+		}
 	}
 	if origin := r.Header.Get("Origin"); origin != "" && s.origins[origin] {
 		w.Header().Set("Access-Control-Allow-Origin", origin)

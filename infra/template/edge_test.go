@@ -26,11 +26,11 @@ func TestEdgeOnlyWhenEnabled(t *testing.T) {
 	wantValue(t, tpl, template.Intrinsic{Tag: "!Equals", Value: []any{ref("EnableEdge"), "true"}}, "Conditions", "EdgeEnabled")
 	var edge []string
 	for _, typ := range []string{"AWS::CloudFront::Distribution", "AWS::CloudFront::CachePolicy", "AWS::CloudFront::Function",
-		"AWS::CloudFront::OriginRequestPolicy", "AWS::WAFv2::WebACL"} {
+		"AWS::CloudFront::OriginRequestPolicy", "AWS::CloudFront::OriginAccessControl", "AWS::WAFv2::WebACL"} {
 		edge = append(edge, tpl.ResourcesOfType(typ)...)
 	}
 	slices.Sort(edge)
-	if want := []string{"EdgeCachePolicy", "EdgeDistribution", "EdgePollCachePolicy", "EdgeViewerRequestFunction"}; !slices.Equal(edge, want) {
+	if want := []string{"EdgeCachePolicy", "EdgeDistribution", "EdgeMediaOAC", "EdgeMediaPathFunction", "EdgePollCachePolicy", "EdgeViewerRequestFunction"}; !slices.Equal(edge, want) {
 		t.Errorf("edge resources = %v; want %v", edge, want)
 	}
 	for _, id := range edge {
@@ -61,6 +61,15 @@ func TestEdgeDistribution(t *testing.T) {
 		t.Errorf("ViewerCertificate = %#v", cert)
 	}
 	origins, _ := tpl.Lookup(cfg("Origins")...)
+	if list, _ := origins.([]any); len(list) == 2 {
+		media := map[string]any{"Id": "media", "DomainName": template.Intrinsic{Tag: "!GetAtt", Value: "MediaBucket.RegionalDomainName"},
+			"OriginAccessControlId": template.Intrinsic{Tag: "!GetAtt", Value: "EdgeMediaOAC.Id"},
+			"S3OriginConfig":        map[string]any{"OriginAccessIdentity": ""}}
+		if !reflect.DeepEqual(list[1], media) {
+			t.Errorf("second origin = %#v; want the media bucket through EdgeMediaOAC", list[1])
+		}
+		origins = list[:1]
+	}
 	if want := []any{map[string]any{"Id": "api",
 		"DomainName":         template.Intrinsic{Tag: "!Sub", Value: "${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"},
 		"CustomOriginConfig": map[string]any{"OriginProtocolPolicy": "https-only", "OriginSSLProtocols": []any{"TLSv1.2"}},
@@ -74,9 +83,25 @@ func TestEdgeDistribution(t *testing.T) {
 	def, _ := tpl.Lookup(cfg("DefaultCacheBehavior")...)
 	behaviours["default"], _ = def.(map[string]any)
 	list, _ := tpl.Lookup(cfg("CacheBehaviors")...)
+	var media map[string]any
 	for _, b := range list.([]any) {
 		b, _ := b.(map[string]any)
-		behaviours[b["PathPattern"].(string)] = b
+		if b["PathPattern"] == sub("${BasePath}/media/*") {
+			media = b
+			continue
+		}
+		path, _ := b["PathPattern"].(string)
+		behaviours[path] = b
+	}
+	// The variants: from the bucket, GET and HEAD only, cached as their
+	// Cache-Control says, the BasePath removed from the key.
+	if want := map[string]any{"PathPattern": sub("${BasePath}/media/*"), "TargetOriginId": "media",
+		"ViewerProtocolPolicy": "redirect-to-https", "AllowedMethods": []any{"GET", "HEAD"}, "CachedMethods": []any{"GET", "HEAD"},
+		"Compress": false, "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6",
+		"FunctionAssociations": []any{map[string]any{"EventType": "viewer-request",
+			"FunctionARN": template.Intrinsic{Tag: "!GetAtt", Value: "EdgeMediaPathFunction.FunctionMetadata.FunctionARN"}}},
+	}; !reflect.DeepEqual(media, want) {
+		t.Errorf("media behaviour = %#v\nwant %#v", media, want)
 	}
 	want := map[string]any{
 		"default":      ref("EdgeCachePolicy"),
@@ -260,8 +285,8 @@ func TestEdgeOriginSecret(t *testing.T) {
 	}}, "Conditions", "EdgeHasOriginSecret")
 	origins, _ := tpl.Lookup("Resources", "EdgeDistribution", "Properties", "DistributionConfig", "Origins")
 	list, _ := origins.([]any)
-	if len(list) != 1 {
-		t.Fatalf("origins = %v; want the API", origins)
+	if len(list) != 2 {
+		t.Fatalf("origins = %v; want the API and the media bucket", origins)
 	}
 	headers := list[0].(map[string]any)["OriginCustomHeaders"]
 	want := template.Intrinsic{Tag: "!If", Value: []any{"EdgeHasOriginSecret",

@@ -211,7 +211,7 @@ func TestReservedConcurrency(t *testing.T) {
 func TestMemorySizes(t *testing.T) {
 	tpl := mustLoad(t)
 	want := map[string]int{"ReadFunction": 512, "SiteFunction": 512, "ViewsFunction": 256, "PollsFunction": 256, "AdminFunction": 512,
-		"IndexerFunction": 256, "ConsoleFunction": 128, "MediaProcessorFunction": 1536}
+		"IndexerFunction": 256, "ConsoleFunction": 128, "MediaProcessorFunction": 1536, "MediaFunction": 256}
 	for _, fn := range tpl.Functions() {
 		got, _ := tpl.Lookup("Resources", fn, "Properties", "MemorySize")
 		if w, ok := want[fn]; !ok || got != w {

@@ -123,6 +123,7 @@ func New(store Store, bucket Bucket, baseURL string, opts ...Option) *Handler {
 	h.routes = auth.Routes[*request]{
 		"POST /admin/media":        {Role: auth.Editor, Serve: h.createMedia},
 		"GET /admin/media":         {Role: auth.Editor, Serve: h.listMedia},
+		"GET /admin/media/{id}":    {Role: auth.Editor, Serve: h.getMedia},
 		"DELETE /admin/media/{id}": {Role: auth.Editor, Serve: h.deleteMedia},
 	}
 	return h
@@ -191,11 +192,13 @@ func (h *Handler) createMedia(ctx context.Context, r *request) apigw.Response {
 		Status: portal.MediaPending, CreatedBy: r.caller.Subject, CreatedAt: r.now, UpdatedAt: r.now,
 	}
 	m.URL = h.variantURL(m.ID, slots()[len(slots())-1])
-	if err := h.store.CreateMedia(ctx, m); err != nil {
-		return h.fail(ctx, err)
-	}
+	// Presigning is a local computation: done first, its failure leaves no
+	// entry behind.
 	u, err := h.bucket.PresignPut(ctx, UploadKey(m.ID), m.ContentType, m.Size, UploadExpiry)
 	if err != nil {
+		return h.fail(ctx, err)
+	}
+	if err := h.store.CreateMedia(ctx, m); err != nil {
 		return h.fail(ctx, err)
 	}
 	resp := apigw.JSON(http.StatusCreated, upload{ID: m.ID, UploadURL: u, URL: m.URL}, apigw.NoStore)
@@ -218,6 +221,21 @@ func (h *Handler) listMedia(ctx context.Context, r *request) apigw.Response {
 		return h.fail(ctx, err)
 	}
 	return apigw.JSON(http.StatusOK, apigw.NewPage(items, next), apigw.NoStore)
+}
+
+// getMedia serves GET /admin/media/{id}: one entry, which the console polls
+// after its upload until the status is ready (with the variants) or
+// rejected (with the reason).
+func (h *Handler) getMedia(ctx context.Context, r *request) apigw.Response {
+	id := r.PathParameters["id"]
+	if !ValidID(id) {
+		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "Media item not found."))
+	}
+	m, err := h.store.Media(ctx, id)
+	if err != nil {
+		return h.fail(ctx, err)
+	}
+	return apigw.JSON(http.StatusOK, m, apigw.NoStore)
 }
 
 // deleteMedia serves DELETE /admin/media/{id} (204): the entry, its upload

@@ -214,6 +214,11 @@ func TestLibrary(t *testing.T) {
 		t.Errorf("bad cursor: %d %v", resp.StatusCode, body)
 	}
 
+	get := call{role: "editor", method: "GET", route: "/admin/media/{id}", params: map[string]string{"id": ids[1]}}
+	resp, one := e.do(t, get)
+	if resp.StatusCode != http.StatusOK || one["id"] != ids[1] || one["status"] != portal.MediaReady || len(one["variants"].([]any)) != 2 {
+		t.Errorf("GET /admin/media/%s: %d %v", ids[1], resp.StatusCode, one)
+	}
 	del := call{role: "editor", method: "DELETE", route: "/admin/media/{id}", params: map[string]string{"id": ids[1]}}
 	if resp, body := e.do(t, del); resp.StatusCode != http.StatusNoContent {
 		t.Fatalf("DELETE: %d %v", resp.StatusCode, body)
@@ -231,6 +236,13 @@ func TestLibrary(t *testing.T) {
 	}
 	if resp, body := e.do(t, del); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("DELETE again: %d %v; want 404", resp.StatusCode, body)
+	}
+	if resp, body := e.do(t, get); resp.StatusCode != http.StatusNotFound || errorCode(body) != portal.ENOTFOUND {
+		t.Errorf("GET after delete: %d %v; want 404", resp.StatusCode, body)
+	}
+	get.params["id"] = "../../etc"
+	if resp, body := e.do(t, get); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET of a malformed id: %d %v; want 404", resp.StatusCode, body)
 	}
 	del.params["id"] = "../../etc"
 	if resp, body := e.do(t, del); resp.StatusCode != http.StatusNotFound {
@@ -255,6 +267,7 @@ func TestRoles(t *testing.T) {
 	routes := []call{
 		{method: "POST", route: "/admin/media", body: `{"fileName":"a.png","contentType":"image/png","size":1}`},
 		{method: "GET", route: "/admin/media"},
+		{method: "GET", route: "/admin/media/{id}", params: map[string]string{"id": "aaaaaaaaaaaaaaaa"}},
 		{method: "DELETE", route: "/admin/media/{id}", params: map[string]string{"id": "aaaaaaaaaaaaaaaa"}},
 	}
 	for _, c := range routes {
