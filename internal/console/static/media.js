@@ -19,6 +19,12 @@
     return Math.max(1, Math.round(n / 1024)) + " KB";
   }
 
+  // fold is a file name as the search compares it: lower case, without
+  // diacritics (đ as d), so that "tinh uy" finds "Tỉnh ủy".
+  function fold(s) {
+    return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/[đĐ]/g, "d").toLowerCase();
+  }
+
   // thumb is the narrowest variant's URL (320 px), or "" before it exists.
   function thumb(m) { return m.variants && m.variants.length ? m.variants[0].url : ""; }
 
@@ -97,7 +103,7 @@
       var m;
       try { m = await entry(res.body.id); } catch (e) { m = null; }
       if (m && m.status === "ready") { row.done("Xong: ảnh đã sẵn sàng."); return m; }
-      if (m && m.status === "rejected") { row.fail("Máy chủ từ chối ảnh: " + (m.reason || "không rõ lý do") + "."); return m; }
+      if (m && m.status === "rejected") { row.fail("Máy chủ từ chối ảnh: " + (m.reason || "không rõ lý do").replace(/\.$/, "") + "."); return m; }
     }
     row.say("Ảnh vẫn đang được xử lý; hãy tải lại trang sau ít phút.");
     return null;
@@ -137,7 +143,7 @@
     holder.append(
       el("section", { "class": "panel", "aria-label": "Tải ảnh lên" }, [zone, uploads]),
       el("section", { "class": "panel", "aria-label": "Các ảnh trong thư viện" }, [
-        A.field("Tìm theo tên tệp", search, "Tìm trong các ảnh đã tải về trang này; bấm “Tải thêm ảnh” để tìm trong các ảnh cũ hơn."),
+        A.field("Tìm theo tên tệp", search, "Có dấu hay không dấu đều được. Chỉ tìm trong các ảnh đã tải về trang này; bấm “Tải thêm ảnh” để tìm cả các ảnh cũ hơn."),
         count, grid, more
       ])
     );
@@ -168,7 +174,9 @@
       var status = m.status === "ready" ? "" : m.status === "rejected" ? "Bị từ chối: " + (m.reason || "") : "Đang xử lý…";
       var fig = [];
       var src = thumb(m);
-      if (src) fig.push(el("img", { src: src, alt: m.fileName, loading: "lazy", width: "160", height: String(Math.round(160 * (m.height || 1) / (m.width || 1))) }));
+      // In the picker the button's text names the image: its picture is
+      // then decoration.
+      if (src) fig.push(el("img", { src: src, alt: pick ? "" : m.fileName, loading: "lazy", width: "160", height: String(Math.round(160 * (m.height || 1) / (m.width || 1))) }));
       else fig.push(el("div", { "class": "no-thumb", text: m.status === "rejected" ? "✕" : "…", "aria-hidden": "true" }));
       var facts = [sizeText(m.size)];
       if (m.width) facts.push(m.width + "×" + m.height + " px");
@@ -181,7 +189,7 @@
       var li = el("li", { "class": "media " + m.status, "data-id": m.id });
       if (pick) {
         if (m.status === "ready") {
-          li.append(A.button("", function () { pick(m); }, { "class": "pick", "aria-label": "Chọn ảnh " + m.fileName }));
+          li.append(A.button("", function () { pick(m); }, { "class": "pick" }));
           li.firstChild.append.apply(li.firstChild, fig.concat([caption]));
         } else {
           li.append.apply(li, fig.concat([caption]));
@@ -213,10 +221,10 @@
     }
 
     function draw() {
-      var q = search.value.trim().toLowerCase().normalize("NFC");
+      var q = fold(search.value.trim());
       var shown = items.filter(function (m) {
         if (pick && m.status === "rejected") return false;
-        return !q || m.fileName.toLowerCase().normalize("NFC").indexOf(q) >= 0;
+        return !q || fold(m.fileName).indexOf(q) >= 0;
       });
       grid.replaceChildren.apply(grid, shown.map(card));
       if (!loaded) A.say(count, "Đang tải thư viện…");
