@@ -5,10 +5,15 @@
 // DynamoDB Local table, and headless Chromium (package browser) at a
 // desktop's width and a tablet's. It signs in through the authorization-code
 // flow with PKCE, reads the desk, signs out, checks what each role is shown
-// and runs axe-core on the sign-in page and the desk.
+// and runs axe-core on the sign-in page and the desk. The editor_*_test.go
+// files drive the article editor: writing with the toolbar, pasting from
+// Word and Google Docs, saving, a stale save's 412 dialog, the local draft,
+// submitting, publishing, rejecting, restoring a revision and previewing.
 //
 // The package holds only tests. TestScreenshots writes console-desk.png
-// (1280 px) and console-desk-tablet.png (768 px) into docs/screenshots with
+// (1280 px) and console-desk-tablet.png (768 px), and TestEditorScreenshots
+// console-editor.png and console-editor-tablet.png, into docs/screenshots
+// with
 //
-//	make screenshots   # EPORTAL_SCREENSHOTS=docs/screenshots go test -run TestScreenshots ./infra/consoletest
+//	make screenshots   # EPORTAL_SCREENSHOTS=docs/screenshots go test -run '^Test(Editor)?Screenshots$' ./infra/consoletest
 package consoletest

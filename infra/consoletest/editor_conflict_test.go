@@ -32,7 +32,7 @@ func TestStaleSaveShowsConflict(t *testing.T) {
 	if status != http.StatusOK {
 		t.Fatalf("the colleague's save: %d", status)
 	}
-	if err := p.Click(t.Context(), `main form.editor button[type="submit"]`); err != nil {
+	if err := p.Click(t.Context(), `#luu`); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, p, `document.querySelector("dialog.conflict[open]")`, "the conflict dialog")
@@ -78,7 +78,7 @@ func TestStaleSaveShowsConflict(t *testing.T) {
 	// Taking mine back onto their version saves: version 3.
 	press(t, p, "Dùng lại bản của tôi")
 	waitFor(t, p, fmt.Sprintf(`document.querySelector("#tieu-de").value.endsWith(%q)`, mine), "my title back in the form")
-	if err := p.Click(t.Context(), `main form.editor button[type="submit"]`); err != nil {
+	if err := p.Click(t.Context(), `#luu`); err != nil {
 		t.Fatal(err)
 	}
 	statusSays(t, p, "phiên bản 3")

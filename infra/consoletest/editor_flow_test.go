@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -54,7 +56,7 @@ func TestWriteSubmitPublish(t *testing.T) {
 	answer(t, p, map[string]string{"href": "https://hoian.gov.vn/le-hoi"})
 	selectText(t, p, "Phố đi bộ", "Chợ đêm")
 	tool("Danh sách dấu chấm")
-	if err := p.Click(t.Context(), `main form.editor button[type="submit"]`); err != nil {
+	if err := p.Click(t.Context(), `#luu`); err != nil {
 		t.Fatal(err)
 	}
 	statusSays(t, p, "Đã lưu")
@@ -73,6 +75,26 @@ func TestWriteSubmitPublish(t *testing.T) {
 		t.Errorf("saved %v; want the title, author, tags and category typed", a)
 	}
 	checkAxe(t, p, "editor")
+
+	// The preview: the reader site's page of the form's fields, in a frame
+	// that runs no script.
+	press(t, p, "Xem trước")
+	waitFor(t, p, `document.querySelector("iframe.preview-frame")`, "the preview")
+	var frame struct {
+		Sandbox string
+		Doc     string
+	}
+	if err := p.Eval(t.Context(), `(() => { const f = document.querySelector("iframe.preview-frame"); return { sandbox: f.getAttribute("sandbox"), doc: f.srcdoc }; })()`, &frame); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<h1", title, "<h2>Chương trình lễ hội</h2>", "thả đèn hoa đăng</b>", "noindex", "Minh Anh"} {
+		if !strings.Contains(frame.Doc, want) {
+			t.Errorf("preview lacks %q", want)
+		}
+	}
+	if frame.Sandbox != "" || strings.Contains(frame.Doc, "<script") {
+		t.Errorf("preview frame sandbox=%q, scripts in it: %v; want a sandbox allowing nothing and no script", frame.Sandbox, strings.Contains(frame.Doc, "<script"))
+	}
 
 	press(t, p, "Gửi duyệt")
 	statusSays(t, p, "Đã gửi duyệt")
@@ -108,5 +130,60 @@ func TestWriteSubmitPublish(t *testing.T) {
 		if errs := pg.ConsoleErrors(); len(errs) != 0 {
 			t.Errorf("console errors: %v", errs)
 		}
+	}
+}
+
+// TestEditorScreenshots takes the editor with the demo article, signed in
+// as the publisher, at a desktop's width (console-editor.png) and a
+// tablet's (console-editor-tablet.png), where TestScreenshots puts the
+// desk's.
+func TestEditorScreenshots(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	dir := os.Getenv(screenshotsEnv)
+	if dir == "" {
+		dir = t.TempDir()
+	} else if !filepath.IsAbs(dir) {
+		dir = filepath.Join("..", "..", dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, _, list := s.apiCall(t, "editor", http.MethodGet, "/admin/articles?status=published&limit=100", "", nil)
+	var id string
+	for _, it := range list["items"].([]any) {
+		if a := it.(map[string]any); a["title"] == demoTitle {
+			id = a["id"].(string)
+		}
+	}
+	if id == "" {
+		t.Fatalf("the demo article is not in the published list %v", list)
+	}
+	for name, width := range map[string]int{"console-editor.png": desktopWidth, "console-editor-tablet.png": tabletWidth} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p := browser.MustPage(t, browser.PageOptions{Width: width, JavaScript: true})
+			s.signIn(t, p, "publisher")
+			openEditor(t, p, "/quan-tri/bai-viet/"+id)
+			waitFor(t, p, fmt.Sprintf(`document.querySelector("#tieu-de").value === %q && document.getElementById("noi-dung-bai").innerText.length > 200`, demoTitle), "the demo article in the editor")
+			checkAxe(t, p, "editor with the demo article")
+			if sw, _ := p.ScrollWidth(t.Context()); sw > width {
+				t.Errorf("the editor is %d px wide at %d px; want no sideways scrolling", sw, width)
+			}
+			var client int
+			if err := p.Eval(t.Context(), `document.documentElement.style.scrollbarWidth = "none", document.documentElement.clientWidth`, &client); err != nil {
+				t.Fatal(err)
+			}
+			if client != width {
+				t.Errorf("the page is %d px wide without its scrollbar; want %d", client, width)
+			}
+			path := filepath.Join(dir, name)
+			if err := p.Screenshot(t.Context(), path); err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := os.Stat(path); err != nil || fi.Size() < 10000 {
+				t.Errorf("%s: %v, %v; want a picture", path, fi, err)
+			}
+		})
 	}
 }

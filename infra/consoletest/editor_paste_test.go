@@ -66,7 +66,7 @@ func TestPasteFromWordAndDocs(t *testing.T) {
 	if err := p.Eval(t.Context(), `document.getElementById("noi-dung-bai").innerHTML`, &inEditor); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Click(t.Context(), `main form.editor button[type="submit"]`); err != nil {
+	if err := p.Click(t.Context(), `#luu`); err != nil {
 		t.Fatal(err)
 	}
 	statusSays(t, p, "Đã lưu")
@@ -140,7 +140,7 @@ func TestDraftSurvivesReopening(t *testing.T) {
 	checkAxe(t, p, "editor with a draft to restore")
 	press(t, p, "Khôi phục bản đang soạn")
 	waitFor(t, p, fmt.Sprintf(`document.querySelector("#tieu-de").value === %q && document.getElementById("noi-dung-bai").innerText.includes("Đoạn đang viết dở") && document.querySelector("#cm-tin-tuc-su-kien").checked`, title), "the restored fields")
-	if err := p.Click(t.Context(), `main form.editor button[type="submit"]`); err != nil {
+	if err := p.Click(t.Context(), `#luu`); err != nil {
 		t.Fatal(err)
 	}
 	statusSays(t, p, "Đã lưu")

@@ -92,7 +92,10 @@
         return;
       }
       var frame = el("iframe", { sandbox: "", title: "Xem trước bài viết", "class": "preview-frame" });
-      frame.srcdoc = typeof res.body.raw === "string" ? res.body.raw : "";
+      // The sandbox runs no script anyway; leaving the page's out spares
+      // the console a "blocked script" error per preview.
+      var html = typeof res.body.raw === "string" ? res.body.raw : "";
+      frame.srcdoc = html.replace(/<script\b[^>]*>[\s\S]*?<\/script\s*>/gi, "");
       previewBox.replaceChildren(head, frame, el("p", { "class": "actions" }, [close]));
       frame.scrollIntoView();
     }
@@ -144,7 +147,7 @@
     function update() {
       var a = state.article, st = a.status || "draft", role = u.role;
       var may = function (r) { return C.allowed(u, r); };
-      var nodes = [el("span", { "class": "badge", text: state.id ? STATUS[st][0] + (a.version ? " · phiên bản " + a.version : "") : "Chưa lưu" })];
+      var nodes = [o.saveButton, el("span", { "class": "badge", text: state.id ? STATUS[st][0] + (a.version ? " · phiên bản " + a.version : "") : "Chưa lưu" })];
       if (a.rejectionReason && st === "draft") nodes.push(el("span", { "class": "reason", text: "Bị trả lại: " + a.rejectionReason }));
       nodes.push(button("Xem trước", preview));
       if (st === "draft") nodes.push(button("Gửi duyệt", function () { return transition("submit", undefined, "Đã gửi duyệt."); }));

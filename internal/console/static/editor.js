@@ -201,7 +201,7 @@
     coverClear.addEventListener("click", function () { coverURL.value = ""; coverCaption.value = ""; showCover(); keepDraft(); });
 
     // ---------------------------------------------------------- save
-    var saveButton = el("button", { type: "submit", "class": "primary", text: "Lưu" });
+    var saveButton = el("button", { type: "submit", form: "bai-viet", id: "luu", "class": "primary", text: "Lưu" });
     var mineBox = el("div", { "class": "mine" });
 
     // saveNow saves the form; it resolves to true when the server has it.
@@ -320,7 +320,7 @@
       ]));
     }
 
-    var formNode = el("form", { "class": "editor", novalidate: "" }, [
+    var formNode = el("form", { "class": "editor", id: "bai-viet", novalidate: "" }, [
       field("tieu-de", "Tiêu đề", title),
       field("tom-tat", "Tóm tắt", summary),
       el("div", { "class": "field" }, [bodyLabel, body.node]),
@@ -332,8 +332,7 @@
           field("nguon", "Nguồn", source),
           coverBox
         ])
-      ]),
-      el("p", { "class": "actions sticky" }, [saveButton])
+      ])
     ]);
     formNode.addEventListener("submit", function (e) { e.preventDefault(); saveNow(); });
     // Ctrl+S saves rather than saving the page to a file.
@@ -342,7 +341,7 @@
     });
 
     var flow = window.eportalFlow.create({
-      user: u, state: state, say: say, save: saveNow, dirty: dirty, fields: fields, names: tree.names,
+      user: u, state: state, say: say, save: saveNow, saveButton: saveButton, dirty: dirty, fields: fields, names: tree.names,
       accept: function (res) { accept(res, null); fill(saved); saved = fields(); },
       toLocalInput: toLocalInput, fromLocalInput: fromLocalInput, current: current
     });
