@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"eportal/infra/browser"
 	"eportal/infra/ddblocal"
@@ -67,6 +68,7 @@ type localStack struct {
 	table  string
 	keyDir string
 	issuer *localauth.Issuer
+	media  *localserver.MediaStore // make run's media bucket, in memory
 	// URL is the server's origin, http://127.0.0.1:port.
 	URL string
 }
@@ -121,19 +123,34 @@ func (s *localStack) start() error {
 	}
 	ui := localauth.NewHostedUI(s.issuer, localauth.HostedUIPath, localauth.Audience)
 	ui.TokenTTL = tokenTTL
-	api, err := localserver.New(tmpl.Routes(), localserver.Functions(store, time.Now, apigw.DefaultBudget), nil,
-		slog.New(slog.DiscardHandler), localserver.WithAuthorizer(s.issuer.Verify), localserver.WithSignIn(localauth.HostedUIPath, ui))
+	// The media store's presigned URLs name the server's origin: the
+	// server's address is taken before its handler exists.
+	s.srv = httptest.NewUnstartedServer(nil)
+	s.URL = "http://" + s.srv.Listener.Addr().String()
+	log := slog.New(slog.DiscardHandler)
+	if s.media, err = localserver.NewMediaStore(s3mem.New(), s.URL, log); err != nil {
+		return err
+	}
+	for _, fn := range localserver.BucketFunctions(store, s.media.Bucket, s.media.BaseURL, log) {
+		s.media.OnUpload(fn)
+	}
+	api, err := localserver.New(tmpl.Routes(),
+		localserver.Functions(store, time.Now, apigw.DefaultBudget, localserver.WithMediaBucket(s.media.Bucket, s.media.BaseURL)), nil, log,
+		localserver.WithAuthorizer(s.issuer.Verify), localserver.WithSignIn(localauth.HostedUIPath, ui), localserver.WithMedia(s.media))
 	if err != nil {
 		return err
 	}
-	s.srv = httptest.NewServer(api)
-	s.URL = s.srv.URL
+	s.srv.Config.Handler = api
+	s.srv.Start()
 	return nil
 }
 
 func (s *localStack) stop(external bool) {
 	if s.srv != nil {
 		s.srv.Close()
+	}
+	if s.media != nil {
+		s.media.Wait()
 	}
 	if s.keyDir != "" {
 		_ = os.RemoveAll(s.keyDir)
