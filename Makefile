@@ -115,10 +115,10 @@ load: ## mixed load for LOAD_TIME (45s), LOAD_WORKERS (16), LOAD_FAULTS (0-0.5):
 # `make screenshots`: the home, article and poll pages at 1280 and 360 px in
 # headless Chromium, on a fresh local stack with the demo content, written
 # to docs/screenshots/ (the README shows them), and the editors' console's
-# desk and article editor at 1280 and 768 px (infra/consoletest). Commit them when the site's
-# look changes.
+# desk and article editor at 1280 and 768 px and the admins' pages and media
+# library at 1280 px (infra/consoletest). Commit them when the site's look changes.
 screenshots: chromium ## take the reader site's and the console's screenshots into docs/screenshots/
-	EPORTAL_SCREENSHOTS=docs/screenshots $(GO) test -count=1 -run '^Test(Editor)?Screenshots$$' ./infra/sitetest ./infra/consoletest
+	EPORTAL_SCREENSHOTS=docs/screenshots $(GO) test -count=1 -run '^Test(Editor|Admin)?Screenshots$$' ./infra/sitetest ./infra/consoletest
 
 tools: $(RIE) $(STATICCHECK) chromium ## install the pinned test tools into ./bin, and Chromium
 

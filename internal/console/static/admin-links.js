@@ -78,7 +78,7 @@
       el("td", { text: l.title }),
       el("td", { "class": "url" }, [el("a", { href: l.url, target: "_blank", rel: "noopener noreferrer", text: l.url })]),
       el("td", { text: String(l.position) }),
-      el("td", { "class": "actions" }, [up, down, editB, delB])
+      el("td", { "class": "actions" }, [el("div", { "class": "row-actions" }, [up, down, editB, delB])])
     ]);
   }
 
