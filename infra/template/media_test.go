@@ -130,8 +130,8 @@ func TestMediaProcessor(t *testing.T) {
 
 // TestMediaFunction: the /admin/media routes behind the API's JWT
 // authorizer, and a role limited to MEDIA# items, the library index's
-// MEDIA partition, the cursor keys, presigning and deleting uploads/, and
-// deleting media/.
+// MEDIA partition, reading articles' titles, the cursor keys, presigning
+// and deleting uploads/, and deleting media/.
 func TestMediaFunction(t *testing.T) {
 	tpl := mustLoad(t)
 	var routes []string
@@ -173,8 +173,9 @@ func TestMediaFunction(t *testing.T) {
 		resource  any
 		condition string
 	}{
-		"MediaItems": {[]any{"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:DeleteItem"}, nil,
+		"MediaItems": {[]any{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}, nil,
 			"map[ForAllValues:StringLike:map[dynamodb:LeadingKeys:[MEDIA#*]]]"},
+		"ReadArticleTitles":       {"dynamodb:BatchGetItem", nil, "map[ForAllValues:StringLike:map[dynamodb:LeadingKeys:[ART#*]]]"},
 		"MediaLibraryIndex":       {"dynamodb:Query", nil, "map[ForAllValues:StringEquals:map[dynamodb:LeadingKeys:[MEDIA]]]"},
 		"ReadCursorKeys":          {"secretsmanager:GetSecretValue", ref("CursorKeys"), "<nil>"},
 		"PresignAndDeleteUploads": {[]any{"s3:PutObject", "s3:DeleteObject"}, object("uploads/"), "<nil>"},

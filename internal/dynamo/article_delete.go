@@ -54,6 +54,9 @@ func (s *Store) DeleteArticle(ctx context.Context, a *portal.Article, actor stri
 		t.delete(publicPK(sl), skPublic, ownedSlug, idv, nil)
 	}
 	addFiling(t, a.Filed(), nil)
+	if err := addMediaUses(t, a.ID, a.MediaRefs(), nil); err != nil {
+		return translate(op, err)
+	}
 	marker := deletingItem{PK: articlePK(a.ID), SK: skDeleting, ID: a.ID, At: formatMilli(now)}
 	if err := t.put(marker, "", nil, nil, nil); err != nil {
 		return translate(op, err)

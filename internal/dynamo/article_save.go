@@ -176,6 +176,9 @@ func addArticleWrites(t *tx, ch portal.ArticleChange, plan portal.PublicationPla
 		filed = b.Filed()
 	}
 	addFiling(t, filed, a.Filed())
+	if err := addMediaUses(t, id, b.MediaRefs(), a.MediaRefs()); err != nil {
+		return err
+	}
 	if ch.Idempotency != nil {
 		return addIdempotentResult(t, ch.Idempotency)
 	}

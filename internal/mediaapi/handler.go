@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,7 +26,13 @@ type Store interface {
 	Media(ctx context.Context, id string) (*portal.Media, error)
 	MediaLibrary(ctx context.Context, limit int, cursor string) ([]*portal.Media, string, error)
 	UpdateMedia(ctx context.Context, m *portal.Media) error
+	// MarkMediaDeleting begins a deletion: refused (ECONFLICT, with the
+	// ids) while articles use the image; no article can start using it
+	// after.
+	MarkMediaDeleting(ctx context.Context, id string, now time.Time) (usedBy []string, err error)
 	DeleteMedia(ctx context.Context, id string) error
+	// ArticleTitles returns the titles of articles ids, by id.
+	ArticleTitles(ctx context.Context, ids []string) (map[string]string, error)
 }
 
 // Bucket is what the handler and the processor need from object storage.
@@ -238,27 +246,76 @@ func (h *Handler) getMedia(ctx context.Context, r *request) apigw.Response {
 	return apigw.JSON(http.StatusOK, m, apigw.NoStore)
 }
 
+// MaxUsersShown is how many of the articles that use an image a refused
+// delete names.
+const MaxUsersShown = 20
+
+// inUse is the answer to a refused delete: the error and the articles that
+// use the image.
+type inUse struct {
+	Error struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	} `json:"error"`
+	Articles []articleRef `json:"articles"`
+}
+
+type articleRef struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
 // deleteMedia serves DELETE /admin/media/{id} (204): the entry, its upload
-// and its variants. Whether an article uses the image is not checked yet.
+// and its variants; 409 with the articles (id, title) while any uses the
+// image as its cover or in its body.
 func (h *Handler) deleteMedia(ctx context.Context, r *request) apigw.Response {
 	id := r.PathParameters["id"]
 	if !ValidID(id) {
 		return h.fail(ctx, portal.Errorf(portal.ENOTFOUND, "Media item not found."))
 	}
-	// Objects first, then the entry: a failure in between leaves the entry,
-	// so a repeated DELETE finds it and finishes (deleting an absent object
-	// succeeds); the other order would leave objects no entry names.
-	if _, err := h.store.Media(ctx, id); err != nil {
+	// Marked first, on condition that no article uses it; from then on no
+	// article save can start using it. Then the objects, then the entry: a
+	// failure in between leaves the marked entry, so a repeated DELETE finds
+	// it and finishes (deleting an absent object succeeds); the other order
+	// would leave objects no entry names.
+	usedBy, err := h.store.MarkMediaDeleting(ctx, id, r.now)
+	if portal.ErrorCode(err) == portal.ECONFLICT && len(usedBy) > 0 {
+		return h.refuseInUse(ctx, usedBy)
+	}
+	if err != nil {
 		return h.fail(ctx, err)
 	}
 	if err := h.bucket.Delete(ctx, objectKeys(id)...); err != nil {
 		return h.fail(ctx, err)
 	}
-	if err := h.store.DeleteMedia(ctx, id); err != nil {
+	// ENOTFOUND: a concurrent DELETE finished first.
+	if err := h.store.DeleteMedia(ctx, id); err != nil && portal.ErrorCode(err) != portal.ENOTFOUND {
 		return h.fail(ctx, err)
 	}
 	return apigw.Response{StatusCode: http.StatusNoContent,
 		Headers: map[string]string{"Cache-Control": apigw.NoStore, "X-Content-Type-Options": "nosniff"}}
+}
+
+// refuseInUse answers 409 naming the articles of usedBy (the first
+// MaxUsersShown, sorted by id; a deleted one by its id alone).
+func (h *Handler) refuseInUse(ctx context.Context, usedBy []string) apigw.Response {
+	slices.Sort(usedBy)
+	shown := usedBy[:min(len(usedBy), MaxUsersShown)]
+	titles, err := h.store.ArticleTitles(ctx, shown)
+	if err != nil {
+		return h.fail(ctx, err)
+	}
+	var out inUse
+	out.Error.Code = portal.ECONFLICT
+	if len(usedBy) == 1 {
+		out.Error.Message = "The image is used by 1 article; remove it from the article first."
+	} else {
+		out.Error.Message = fmt.Sprintf("The image is used by %d articles; remove it from them first.", len(usedBy))
+	}
+	for _, a := range shown {
+		out.Articles = append(out.Articles, articleRef{ID: a, Title: titles[a]})
+	}
+	return apigw.JSON(http.StatusConflict, out, apigw.NoStore)
 }
 
 // objectKeys are every key media id may have objects at.
