@@ -172,7 +172,9 @@
     var t = p.tally || { options: [], totalVoters: 0, totalVotes: 0 };
     return el("table", { "class": "results" }, [
       el("caption", { text: "Kết quả: " + t.totalVoters + " người bình chọn, " + t.totalVotes + " phiếu" }),
-      el("thead", {}, [el("tr", {}, ["Lựa chọn", "Số phiếu", "Tỉ lệ"].map(function (x) { return el("th", { scope: "col", text: x }); }))]),
+      el("thead", {}, [el("tr", {}, [
+        el("th", { scope: "col", text: "Lựa chọn" }), el("th", { scope: "col", "class": "num", text: "Số phiếu" }), el("th", { scope: "col", "class": "num", text: "Tỉ lệ" })
+      ])]),
       el("tbody", {}, (t.options || []).map(function (o) {
         return el("tr", {}, [
           el("td", { text: o.label }),

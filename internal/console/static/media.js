@@ -215,7 +215,7 @@
         });
       }, { "class": "danger", "aria-label": "Xóa ảnh " + m.fileName });
       var actions = el("div", { "class": "actions" }, [del]);
-      if (m.status === "ready") actions.prepend(el("a", { href: m.url, target: "_blank", rel: "noopener", text: "Xem ảnh gốc" }));
+      if (m.status === "ready") actions.prepend(el("a", { href: m.url, target: "_blank", rel: "noopener", text: "Xem ảnh lớn" }));
       li.append(actions);
       return li;
     }
