@@ -1,0 +1,87 @@
+package dynamo_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"eportal/internal/portal"
+)
+
+// TestDeskFilters: the desk by status and category, each page one Query;
+// a page the filter shortens still leads on to every match once; a cursor
+// is bound to its filter.
+func TestDeskFilters(t *testing.T) {
+	h := mustHarness(t)
+	ctx := context.Background()
+	for _, c := range []string{"khoa-x", "khoa-ix", "khoa-xi"} {
+		if err := h.store.PutCategory(ctx, portal.Category{ID: c, Slug: c, Name: c}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Drafts in two categories (and one with none of the drafts).
+	for _, d := range []struct {
+		id, by string
+		ago    time.Duration
+		cat    string
+	}{{"a1", "user-a", 6 * time.Hour, "khoa-x"}, {"b1", "user-b", 5 * time.Hour, "khoa-x"}, {"a2", "user-a", 4 * time.Hour, "khoa-ix"},
+		{"b2", "user-b", 3 * time.Hour, "khoa-x"}, {"a3", "user-a", 2 * time.Hour, "khoa-x"}} {
+		a := article(d.id, d.ago, d.cat)
+		a.Status, a.PublishAt = portal.StatusDraft, nil
+		if err := h.store.CreateArticle(ctx, a, d.by, now.Add(-d.ago)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.mustCreate(t, article("a4", time.Hour, "khoa-x")) // published: another status, by "tester"
+	walk := func(q portal.DeskQuery) []string {
+		t.Helper()
+		var ids []string
+		for range 10 {
+			h.calls.Reset()
+			items, next, err := h.store.Desk(ctx, q)
+			if err != nil {
+				t.Fatalf("Desk(%+v): %v", q, err)
+			}
+			if n := h.calls.Total(); n != 1 {
+				t.Errorf("Desk(%+v) made %d calls; want one Query", q, n)
+			}
+			for _, a := range items {
+				ids = append(ids, a.ID)
+			}
+			if next == "" {
+				return ids
+			}
+			q.Cursor = next
+		}
+		t.Fatalf("Desk(%+v) did not end in 10 pages", q)
+		return nil
+	}
+	for _, c := range []struct {
+		name string
+		q    portal.DeskQuery
+		want []string
+	}{
+		{"status", portal.DeskQuery{Status: portal.StatusDraft, Limit: 2}, []string{"a3", "b2", "a2", "b1", "a1"}},
+		{"category", portal.DeskQuery{Status: portal.StatusDraft, Category: "khoa-x", Limit: 2}, []string{"a3", "b2", "b1", "a1"}},
+		{"category, a page at a time", portal.DeskQuery{Status: portal.StatusDraft, Category: "khoa-ix", Limit: 1}, []string{"a2"}},
+		{"category without drafts", portal.DeskQuery{Status: portal.StatusDraft, Category: "khoa-xi", Limit: 2}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := walk(c.q); !slices.Equal(got, c.want) {
+				t.Errorf("got %v; want %v", got, c.want)
+			}
+		})
+	}
+	// A cursor of khoa-x's drafts is refused for khoa-ix's and for all drafts.
+	_, next, err := h.store.Desk(ctx, portal.DeskQuery{Status: portal.StatusDraft, Category: "khoa-x", Limit: 1})
+	if err != nil || next == "" {
+		t.Fatalf("first page: %q, %v", next, err)
+	}
+	for _, q := range []portal.DeskQuery{{Status: portal.StatusDraft, Category: "khoa-ix"}, {Status: portal.StatusDraft}} {
+		q.Limit, q.Cursor = 1, next
+		if _, _, err := h.store.Desk(ctx, q); portal.ErrorCode(err) != portal.EINVALID {
+			t.Errorf("Desk(%+v) with another list's cursor: %v; want invalid", q, err)
+		}
+	}
+}
