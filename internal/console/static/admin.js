@@ -39,7 +39,7 @@
     // page before anything is written into it, so screen readers announce
     // the text when it appears.
     alertBox: function () {
-      return el("p", { "class": "form-error", role: "alert", tabindex: "-1" });
+      return el("div", { "class": "form-error", role: "alert", tabindex: "-1" });
     },
     // statusBox is where a page says what it has just done.
     statusBox: function () {

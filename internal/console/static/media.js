@@ -123,6 +123,18 @@
     };
   }
 
+  // inUse says that m cannot be deleted and names the articles (the API's
+  // 409: {error, articles: [{id, title}]}) with links to their editor.
+  function inUse(alert, m, body) {
+    var n = Math.max(m.uses || 0, body.articles.length);
+    var list = el("ul", {}, body.articles.map(function (a) {
+      return el("li", {}, [el("a", { href: root + "bai-viet/" + encodeURIComponent(a.id), text: a.title || a.id + " (đã xóa)" })]);
+    }));
+    alert.replaceChildren(
+      el("span", { text: "Không xóa được ảnh “" + m.fileName + "”: ảnh đang được dùng trong " + n + " bài viết. Hãy bỏ ảnh khỏi các bài này trước:" }),
+      list);
+  }
+
   // library draws the library into holder: the upload zone, the search
   // box, the grid and "Tải thêm". pick, when given, makes each ready image
   // a button that calls pick(entry) (the dialog); otherwise each image can
@@ -171,7 +183,8 @@
     search.addEventListener("input", draw);
 
     function card(m) {
-      var status = m.status === "ready" ? "" : m.status === "rejected" ? "Bị từ chối: " + (m.reason || "") : "Đang xử lý…";
+      var status = m.status === "ready" ? (m.uses ? "Đang dùng trong " + m.uses + " bài viết" : "") :
+        m.status === "rejected" ? "Bị từ chối: " + (m.reason || "") : m.status === "deleting" ? "Đang xóa…" : "Đang xử lý…";
       var fig = [];
       var src = thumb(m);
       // In the picker the button's text names the image: its picture is
@@ -204,7 +217,8 @@
             await C.api("/admin/media/" + encodeURIComponent(m.id), { method: "DELETE" });
           } catch (e) {
             restore();
-            A.say(alert, A.problem("Không xóa được ảnh “" + m.fileName + "”.", e));
+            if (e.status === 409 && e.body && e.body.articles && e.body.articles.length) inUse(alert, m, e.body);
+            else A.say(alert, A.problem("Không xóa được ảnh “" + m.fileName + "”.", e));
             alert.focus();
             return;
           }
