@@ -84,7 +84,7 @@ func (in *Input) Edit() (portal.Edit, error) {
 	}
 	e.Body = sanitize.HTML(in.Body)
 	if in.CoverImage != nil {
-		u, err := sanitize.URL(in.CoverImage.URL)
+		u, err := sanitize.ImageURL(in.CoverImage.URL)
 		if err != nil {
 			return e, invalid("coverImage.url: %s", portal.ErrorMessage(err))
 		}
@@ -93,6 +93,10 @@ func (in *Input) Edit() (portal.Edit, error) {
 			return e, err
 		}
 		e.CoverImage = &portal.Image{URL: u, Caption: caption}
+	}
+	// Each library image is an item of the save's transaction (dynamo).
+	if n := len((&portal.Article{Body: e.Body, CoverImage: e.CoverImage}).MediaRefs()); n > portal.MaxArticleImages {
+		return e, invalid("an article may use at most %d images of the media library; this one uses %d.", portal.MaxArticleImages, n)
 	}
 	if len(in.Tags) > MaxTags {
 		return e, invalid("at most %d tags.", MaxTags)

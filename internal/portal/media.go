@@ -56,10 +56,13 @@ type MediaVariant struct {
 // article's save transaction, which DynamoDB caps at 100 items.
 const MaxArticleImages = 20
 
-// mediaPath is a library image as articles reference it: MEDIA_BASE_URL
-// (a path ending in /media: /media, or /tin-tuc/media under a base path)
-// then /<id>/<slot>. A path only: no scheme, no host, no "..", no query.
-var mediaPath = regexp.MustCompile(`^(?:/[a-z0-9-]+)*/media/([a-z2-7]{16})/(320|768|1280)$`)
+// MediaPathPattern is a library image as articles reference it:
+// MEDIA_BASE_URL (a path ending in /media: /media, or /tin-tuc/media under
+// a base path) then /<id>/<slot>. A path only: no scheme, no host, no "..",
+// no query. Package sanitize keeps an img src that matches it.
+const MediaPathPattern = `^(?:/[a-z0-9-]+)*/media/([a-z2-7]{16})/(320|768|1280)$`
+
+var mediaPath = regexp.MustCompile(MediaPathPattern)
 
 // MediaIDFromPath returns the library image id of src when src is exactly
 // a media path (/media/<id>/<slot>, or under a base path).

@@ -8,11 +8,18 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/text/unicode/norm"
+
+	"eportal/internal/portal"
 )
 
 var (
-	digits   = regexp.MustCompile(`^[0-9]{1,4}$`)
-	httpURL  = regexp.MustCompile(`^(?i:https?)://`)
+	digits  = regexp.MustCompile(`^[0-9]{1,4}$`)
+	httpURL = regexp.MustCompile(`^(?i:https?)://`)
+	// linkURL is what a link's href may be: absolute http, https or mailto.
+	linkURL = regexp.MustCompile(`^\s*(?i:https?://|mailto:)`)
+	// imageSrc is what an image's src may be: absolute http or https, or
+	// exactly a media library path (portal.MediaPathPattern).
+	imageSrc = regexp.MustCompile(`^(?i:https?)://|` + portal.MediaPathPattern)
 	loading  = regexp.MustCompile(`^(lazy|eager)$`)
 	flag     = regexp.MustCompile(`^(?i:allowfullscreen)?$`)
 	features = regexp.MustCompile(`^[a-z-]+(; ?[a-z-]+)*;?$`)
@@ -35,17 +42,21 @@ func newBodyPolicy() *bluemonday.Policy {
 
 	// URLs: absolute http and https only (mailto for links), parsed and
 	// re-serialised, so that "java\tscript:" or "&#106;avascript:" fail.
+	// Relative URLs pass bluemonday only for the attributes' own patterns
+	// to decide: a link's href must be absolute (linkURL), an image's src
+	// absolute or a media library path (imageSrc), nothing else relative.
 	p.RequireParseableURLs(true)
-	p.AllowRelativeURLs(false)
+	p.AllowRelativeURLs(true)
 	p.AllowURLSchemes("http", "https", "mailto")
 
-	p.AllowAttrs("href", "title").OnElements("a")
+	p.AllowAttrs("href").Matching(linkURL).OnElements("a")
+	p.AllowAttrs("title").OnElements("a")
 	p.RequireNoFollowOnLinks(true)
 	// Absolute links open in a new tab, which makes bluemonday add
 	// rel="noopener" as well: rel="nofollow noopener" target="_blank".
 	p.AddTargetBlankToFullyQualifiedLinks(true)
 
-	p.AllowAttrs("src").Matching(httpURL).OnElements("img")
+	p.AllowAttrs("src").Matching(imageSrc).OnElements("img")
 	p.AllowAttrs("alt", "title").OnElements("img")
 	p.AllowAttrs("width", "height").Matching(digits).OnElements("img", "iframe")
 	p.AllowAttrs("loading").Matching(loading).OnElements("img", "iframe")
@@ -68,7 +79,9 @@ func newBodyPolicy() *bluemonday.Policy {
 // captions, tables, attribute-less span and div, and YouTube embeds. Links
 // keep an absolute http, https or mailto href and get rel="nofollow" (and,
 // for http and https, target="_blank" with rel="noopener"); images keep an
-// absolute http or https src, alt, title, width, height and loading; an
+// absolute http or https src or a media library path
+// (MEDIA_BASE_URL/<id>/<slot>, portal.MediaPathPattern), alt, title,
+// width, height and loading; an
 // iframe survives only with a src on https://www.youtube.com/embed/ or
 // https://www.youtube-nocookie.com/embed/ and is otherwise removed with its
 // content. No style, class or event-handler attribute survives; neither do

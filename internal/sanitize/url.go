@@ -63,6 +63,25 @@ func URL(s string) (string, error) {
 	return "", urlError(tooLong)
 }
 
+// ImageURL returns s as an image's address: a media library path
+// (MEDIA_BASE_URL/<id>/<slot>, portal.MediaPathPattern) as it is, or else
+// what URL returns.
+func ImageURL(s string) (string, error) {
+	if p := strings.TrimSpace(s); mediaPath(p) {
+		return p, nil
+	}
+	u, err := URL(s)
+	if err != nil {
+		return "", urlError(portal.ErrorMessage(err) + " Or a media library image, /media/<id>/<size>.")
+	}
+	return u, nil
+}
+
+func mediaPath(s string) bool {
+	_, ok := portal.MediaIDFromPath(s)
+	return ok
+}
+
 var tooLong = fmt.Sprintf("URL is longer than %d bytes.", MaxURLLen)
 
 func urlError(msg string) error {
