@@ -63,7 +63,8 @@ const MaxFileName = 255
 // Slots are the names of the variant objects: the widths of imaging.Widths.
 // The largest variant always takes the last slot, so MEDIA_BASE_URL/<id>/1280
 // is the image whatever its size; a smaller variant takes the slot of its
-// width.
+// width, and a slot wider than the image holds the widest variant no wider
+// than it, so that every slot exists.
 func slots() []int { return imaging.Widths }
 
 // UploadKey returns the object key the browser uploads media id to.

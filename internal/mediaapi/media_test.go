@@ -204,6 +204,15 @@ func TestLibrary(t *testing.T) {
 	if first["status"] != portal.MediaReady || first["fileName"] != "anh-2.png" || first["width"] != float64(402) {
 		t.Errorf("first item %v", first)
 	}
+	// Every slot holds an image: 768, wider than the image, holds it at
+	// its own width, as 1280 does.
+	for slot, want := range map[int]int{320: 320, 768: 402, 1280: 402} {
+		b := e.object(t, mediaapi.VariantKey(ids[2], slot))
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(b))
+		if err != nil || cfg.Width != want {
+			t.Errorf("slot %d of a 402-pixel image: %d wide (%v); want %d", slot, cfg.Width, err, want)
+		}
+	}
 	_, page = e.do(t, call{role: "editor", method: "GET", route: "/admin/media", query: map[string]string{"limit": "2", "cursor": next}})
 	items, _ = page["items"].([]any)
 	if len(items) != 1 || id(items[0]) != ids[0] || page["nextCursor"] != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,7 +56,8 @@ func (p *Processor) HandleS3(ctx context.Context, ev events.S3Event) error {
 }
 
 // Process handles the object just created at key (uploads/<id>): it checks
-// the bytes with imaging.Process, writes the variants under media/<id>/,
+// the bytes with imaging.Process, writes the variants under media/<id>/
+// (every slot: one wider than the image holds the image at its own size),
 // marks the entry ready with its size and variants, and deletes the upload.
 // A refused image marks the entry rejected with the reason and deletes the
 // upload. Processing is idempotent: an entry no longer pending, a deleted
@@ -109,6 +111,26 @@ func (p *Processor) Process(ctx context.Context, key string) error {
 		m.Variants = append(m.Variants, portal.MediaVariant{
 			Width: v.Width, Height: v.Height, ContentType: v.ContentType, URL: p.baseURL + "/" + id + "/" + itoa(slot),
 		})
+	}
+	// Every slot holds an image, so that the reader site's srcset, which
+	// lists the three slots without reading the entry, never names a
+	// missing object: a slot wider than the image holds the widest variant
+	// no wider than the slot (the image itself, at its own size).
+	for _, slot := range slots() {
+		k := VariantKey(id, slot)
+		if slices.Contains(written, k) {
+			continue
+		}
+		v := img.Variants[0]
+		for _, w := range img.Variants {
+			if w.Width <= slot {
+				v = w
+			}
+		}
+		if err := p.bucket.Put(ctx, k, v.ContentType, CacheControl, v.Data); err != nil {
+			return err
+		}
+		written = append(written, k)
 	}
 	m.Status, m.Reason, m.Width, m.Height = portal.MediaReady, "", img.Width, img.Height
 	m.UpdatedAt = p.now().UTC().Truncate(time.Millisecond)
