@@ -184,8 +184,32 @@ func TestMediaLibrary(t *testing.T) {
 	clickButton(t, p, "dialog.picker .dialog-head", "Đóng")
 	waitFor(t, p, `window.picked === null && !document.querySelector("dialog.picker")`, "null after closing the picker")
 
-	// Delete the PNG: asked first, then gone from the page, the API and
-	// the edge.
+	// An article uses it as its cover: the delete is refused, naming the
+	// article with a link to it, and the image stays.
+	const title = "Bài viết dùng ảnh hội nghị"
+	status, art := s.call(t, "editor", http.MethodPost, "/admin/articles",
+		`{"title":"`+title+`","summary":"Tóm tắt","body":"<p>Nội dung</p>","categories":["tin-tuc-su-kien"],"coverImage":{"url":"`+m["url"].(string)+`"}}`, nil)
+	if status != http.StatusCreated {
+		t.Fatalf("create an article with the image as its cover: %d %v", status, art)
+	}
+	articleID := art["id"].(string)
+	clickButton(t, p, fmt.Sprintf(`main .media-grid [data-id="%s"]`, id), "Xóa ảnh "+pngName)
+	clickButton(t, p, fmt.Sprintf(`main .media-grid [data-id="%s"] .confirm`, id), "Xóa")
+	if got := alertText(t, p, "main >"); !strings.Contains(got, "Không xóa được ảnh “"+pngName+"”: ảnh đang được dùng trong 1 bài viết") || !strings.Contains(got, title) {
+		t.Errorf("refused delete: alert %q; want the article named", got)
+	}
+	if n, _ := p.Count(t.Context(), `main > [role=alert] a[href="/quan-tri/bai-viet/`+articleID+`"]`); n != 1 {
+		t.Errorf("the refusal has no link to the article's editor")
+	}
+	if status, _ := s.call(t, "editor", http.MethodGet, "/admin/media/"+id, "", nil); status != http.StatusOK {
+		t.Fatalf("GET the image after a refused delete: %d", status)
+	}
+	if status, body := s.call(t, "admin", http.MethodDelete, "/admin/articles/"+articleID, "", nil); status != http.StatusNoContent {
+		t.Fatalf("delete the article: %d %v", status, body)
+	}
+
+	// Now unused: deleted after confirmation, gone from the page, the API
+	// and the edge.
 	clickButton(t, p, fmt.Sprintf(`main .media-grid [data-id="%s"]`, id), "Xóa ảnh "+pngName)
 	clickButton(t, p, fmt.Sprintf(`main .media-grid [data-id="%s"] .confirm`, id), "Xóa")
 	waitText(t, p, "Đã xóa ảnh “"+pngName+"”.", "the deleted notice")
