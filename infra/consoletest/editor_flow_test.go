@@ -8,13 +8,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"eportal/infra/browser"
 )
 
 // TestWriteSubmitPublish: the editor writes an article with a heading, a
-// bold word, a link and a list, saves and submits it; the publisher
-// publishes it; the reader site shows it.
+// bold word, a link, a list and an image uploaded through the media
+// library (also its cover), previews, saves and submits it; the publisher
+// publishes it; the reader site shows it with its image.
 func TestWriteSubmitPublish(t *testing.T) {
 	t.Parallel()
 	s := mustStack(t)
@@ -46,7 +48,7 @@ func TestWriteSubmitPublish(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	typeBody("Chương trình lễ hội\rĐêm rằm có thả đèn hoa đăng trên sông Hoài, xem lịch.\rPhố đi bộ\rChợ đêm")
+	typeBody("Chương trình lễ hội\rĐêm rằm có thả đèn hoa đăng trên sông Hoài, xem lịch.\rPhố đi bộ\rChợ đêm\rẢnh minh họa")
 	selectText(t, p, "Chương trình", "")
 	tool("H2: tiêu đề mục")
 	selectText(t, p, "thả đèn hoa đăng", "thả đèn hoa đăng")
@@ -56,6 +58,34 @@ func TestWriteSubmitPublish(t *testing.T) {
 	answer(t, p, map[string]string{"href": "https://hoian.gov.vn/le-hoi"})
 	selectText(t, p, "Phố đi bộ", "Chợ đêm")
 	tool("Danh sách dấu chấm")
+
+	// An image: uploaded in the media library's picker, processed, picked,
+	// described, and inserted as a figure with its caption; the same image
+	// as the cover.
+	const imageName = "den-long-hoi-an.png"
+	selectText(t, p, "Ảnh minh họa", "Ảnh minh họa") // replaced by the image
+	tool("Chèn ảnh")
+	waitFor(t, p, `document.querySelector("dialog.picker[open] input[type=file]")`, "the media picker")
+	chooseFile(t, p, "dialog.picker[open]", imageName, "image/png", testPNG(t, 900, 600))
+	imageID := readyMedia(t, s, imageName)
+	pick := fmt.Sprintf(`dialog.picker[open] [data-id="%s"] button.pick`, imageID)
+	waitFor(t, p, `document.querySelector('`+pick+`')`, "the uploaded image in the picker")
+	if err := p.Click(t.Context(), pick); err != nil {
+		t.Fatal(err)
+	}
+	answer(t, p, map[string]string{"alt": "Đèn lồng trên phố cổ", "caption": "Phố cổ Hội An về đêm"})
+	statusSays(t, p, "Đã chèn ảnh")
+	if err := p.Click(t.Context(), `fieldset.cover button`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `document.querySelector('`+pick+`')`, "the image in the cover's picker")
+	if err := p.Click(t.Context(), pick); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `document.querySelector("#anh-dai-dien").value.endsWith("/`+imageID+`/1280")`, "the cover's address")
+	if err := p.Type(t.Context(), "#chu-thich-anh", "Đèn lồng"); err != nil {
+		t.Fatal(err)
+	}
 	if err := p.Click(t.Context(), `#luu`); err != nil {
 		t.Fatal(err)
 	}
@@ -66,12 +96,14 @@ func TestWriteSubmitPublish(t *testing.T) {
 		t.Fatalf("GET the saved article: %d", status)
 	}
 	body, _ := a["body"].(string)
-	for _, want := range []string{"<h2>Chương trình lễ hội</h2>", "thả đèn hoa đăng</b>", `<a href="https://hoian.gov.vn/le-hoi" rel="nofollow noopener" target="_blank">lịch</a>`, "<ul><li>Phố đi bộ</li><li>Chợ đêm</li></ul>"} {
+	figure := `<figure><img src="/media/` + imageID + `/1280" alt="Đèn lồng trên phố cổ"><figcaption>Phố cổ Hội An về đêm</figcaption></figure>`
+	for _, want := range []string{"<h2>Chương trình lễ hội</h2>", "thả đèn hoa đăng</b>", `<a href="https://hoian.gov.vn/le-hoi" rel="nofollow noopener" target="_blank">lịch</a>`, "<ul><li>Phố đi bộ</li><li>Chợ đêm</li></ul>", figure} {
 		if !strings.Contains(body, want) {
 			t.Errorf("saved body %q; want it to contain %q", body, want)
 		}
 	}
-	if a["title"] != title || a["author"] != "Minh Anh" || fmt.Sprint(a["tags"]) != "[Hội An lễ hội]" || fmt.Sprint(a["categories"]) != "[tin-tuc-su-kien]" {
+	if a["title"] != title || a["author"] != "Minh Anh" || fmt.Sprint(a["tags"]) != "[Hội An lễ hội]" || fmt.Sprint(a["categories"]) != "[tin-tuc-su-kien]" ||
+		fmt.Sprint(a["coverImage"]) != "map[caption:Đèn lồng url:/media/"+imageID+"/1280]" {
 		t.Errorf("saved %v; want the title, author, tags and category typed", a)
 	}
 	checkAxe(t, p, "editor")
@@ -123,8 +155,15 @@ func TestWriteSubmitPublish(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), title) || !strings.Contains(string(page), "<h2>Chương trình lễ hội</h2>") {
-		t.Errorf("reader page: %d; want the article with its heading", resp.StatusCode)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), title) || !strings.Contains(string(page), "<h2>Chương trình lễ hội</h2>") ||
+		!strings.Contains(string(page), "/media/"+imageID+"/") || !strings.Contains(string(page), "Phố cổ Hội An về đêm") {
+		t.Errorf("reader page: %d; want the article with its heading and its image", resp.StatusCode)
+	}
+	// The image the page names is served.
+	if img, err := http.Get(s.URL + "/media/" + imageID + "/1280"); err != nil || img.StatusCode != http.StatusOK || !strings.HasPrefix(img.Header.Get("Content-Type"), "image/") {
+		t.Errorf("GET the article's image: %v, %v", img, err)
+	} else {
+		img.Body.Close()
 	}
 	for _, pg := range []*browser.Page{p, pub} {
 		if errs := pg.ConsoleErrors(); len(errs) != 0 {
@@ -185,5 +224,22 @@ func TestEditorScreenshots(t *testing.T) {
 				t.Errorf("%s: %v, %v; want a picture", path, fi, err)
 			}
 		})
+	}
+}
+
+// readyMedia waits until the library's entry named fileName is ready and
+// returns its id.
+func readyMedia(t *testing.T, s *localStack, fileName string) string {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		m := mediaItem(t, s, fileName)
+		if m != nil && m["status"] == "ready" {
+			return m["id"].(string)
+		}
+		if m != nil && m["status"] == "rejected" || time.Now().After(deadline) {
+			t.Fatalf("the upload of %s: %v; want it ready", fileName, m)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }

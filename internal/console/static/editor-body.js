@@ -92,11 +92,23 @@
       sanitizeToDOMFragment: function (html) { return window.eportalClean(html); }
     });
     editor.linkRegExp = /[]/; // a typed address stays text until made a link
+    // lastRange is the selection last made in the body, however it was made
+    // (mouse, keyboard, script): a toolbar button acts on it even when the
+    // editor has not seen the change yet.
+    var lastRange = null;
+    document.addEventListener("selectionchange", function () {
+      var sel = document.getSelection();
+      if (sel.rangeCount && area.contains(sel.getRangeAt(0).commonAncestorContainer)) lastRange = sel.getRangeAt(0).cloneRange();
+    });
     var buttons = [];
     function button(label, text, action, pressed) {
       var b = el("button", { type: "button", "aria-label": label, title: label, text: text });
       if (pressed) b.setAttribute("aria-pressed", "false");
-      b.addEventListener("click", function () { action(); editor.focus(); });
+      b.addEventListener("click", function () {
+        if (lastRange && area.contains(lastRange.commonAncestorContainer)) editor.setSelection(lastRange);
+        action();
+        editor.focus();
+      });
       buttons.push({ node: b, pressed: pressed });
       return b;
     }
@@ -158,9 +170,10 @@
     return {
       node: el("div", { "class": "rte-box" }, [bar, area]),
       editor: editor,
-      // getHTML is the body as saved: Squire's empty-block <br>s dropped.
+      // getHTML is the body as saved: through the allow-list once more (a
+      // figure's wrapping block goes), Squire's trailing empty blocks dropped.
       getHTML: function () {
-        return editor.getHTML().replace(/(<(p|div)><br><\/\2>\s*)+$/, "");
+        return window.eportalCleanHTML(editor.getHTML()).replace(/(<(p|div)><br><\/\2>\s*)+$/, "");
       },
       setHTML: function (html) { editor.setHTML(html || ""); },
       onChange: function (fn) { listeners.push(fn); }

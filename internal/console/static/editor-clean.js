@@ -29,8 +29,8 @@
     v = (v || "").trim();
     if (/^https?:\/\//i.test(v)) return v;
     if (!forImage && /^mailto:/i.test(v)) return v;
-    // The media library's own images are served from this site.
-    if (forImage && /^(\/[A-Za-z0-9._~-]+)*\/media\/[A-Za-z0-9_-]+\/[0-9a-z]+$/.test(v)) return v;
+    // The media library's own images, as portal.MediaPathPattern has them.
+    if (forImage && /^(?:\/[a-z0-9-]+)*\/media\/[a-z2-7]{16}\/(320|768|1280)$/.test(v)) return v;
     return "";
   }
 
@@ -105,8 +105,23 @@
       if (tag === "A") copyChildren(node, out);
       return;
     }
-    if (tag !== "IFRAME") copyChildren(node, e);
+    if (tag === "FIGURE") copyFigure(node, e);
+    else if (tag !== "IFRAME") copyChildren(node, e);
     out.appendChild(e);
+  }
+
+  // copyFigure keeps a figure as the sanitizer and the reader site expect
+  // it, <figure><img><figcaption>: the block an editor wraps an image in
+  // (Squire puts it in a <div> with a <br>) is left out.
+  function copyFigure(node, e) {
+    for (var c = node.firstChild; c; c = c.nextSibling) {
+      var t = c.nodeType === Node.ELEMENT_NODE ? c.tagName.toUpperCase() : "";
+      if ((t === "DIV" || t === "P") && c.querySelector("img, iframe") && c.textContent.trim() === "") {
+        c.querySelectorAll("img, iframe").forEach(function (m) { copy(m, e); });
+      } else if (t !== "BR") {
+        copy(c, e);
+      }
+    }
   }
 
   // clean returns a fragment of document holding html's allowed part.
@@ -119,5 +134,13 @@
     return out;
   }
 
+  // cleanHTML is clean's result as HTML.
+  function cleanHTML(html) {
+    var box = document.createElement("div");
+    box.appendChild(clean(html));
+    return box.innerHTML;
+  }
+
   window.eportalClean = clean;
+  window.eportalCleanHTML = cleanHTML;
 })();
