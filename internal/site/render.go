@@ -102,7 +102,10 @@ var funcs = template.FuncMap{
 	// site writes HTML it did not escape: bodies are sanitized with the
 	// allow-list policy when they are written (internal/sanitize), so what
 	// is stored is what the policy keeps.
-	"sanitized": func(body string) template.HTML { return template.HTML(body) }, //nolint:gosec // sanitized on write
+	"sanitized": func(body string) template.HTML { return template.HTML(withSrcsets(body)) }, //nolint:gosec // sanitized on write
+	// srcset is the srcset of a media library image ("" for another).
+	"srcset":    srcset,
+	"mainSizes": func() string { return mainSizes },
 }
 
 // cardList is a list of cards with the level of their headings (2 on a page
