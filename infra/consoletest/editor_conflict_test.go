@@ -135,6 +135,13 @@ func TestRejectAndRestore(t *testing.T) {
 	if !strings.Contains(diff, "Tiêu đề đầu tiên thứ hai") || !strings.Contains(diff, "Nội dung ban đầu đã sửa") {
 		t.Errorf("revision 1's comparison reads %q; want the titles and the body", diff)
 	}
+	// The revision's own text, behind "Toàn văn phiên bản 1".
+	if err := p.Click(t.Context(), `.revisions details.revision-text summary`); err != nil {
+		t.Fatal(err)
+	}
+	if text, _ := p.Text(t.Context(), ".revisions details.revision-text"); !strings.Contains(text, "Tiêu đề đầu tiên") || !strings.Contains(text, "Nội dung ban đầu") {
+		t.Errorf("revision 1's text reads %q", text)
+	}
 	checkAxe(t, p, "revisions")
 	press(t, p, "Khôi phục phiên bản 1")
 	statusSays(t, p, "Đã khôi phục phiên bản 1")

@@ -138,8 +138,16 @@
           revisions();
         });
       });
+      // The revision itself, as text: what it said, not only how it differs.
+      var whole = el("details", { "class": "revision-text" }, [
+        el("summary", { text: "Toàn văn phiên bản " + n }),
+        el("h4", { text: rev.title || "" }),
+        el("p", { "class": "lead", text: rev.summary || "" }),
+        el("div", { "class": "diff-text", text: Diff.bodyText(rev.body) })
+      ]);
       view.replaceChildren(el("h3", { text: "Phiên bản " + n + " so với bản đang soạn" }),
-        Diff.table(rev, o.fields(), "phiên bản " + n, "bản đang soạn", o.names), el("p", { "class": "actions" }, [restore]));
+        el("p", { text: "Lưu lúc " + C.vnTime(rev.updatedAt) + (rev.updatedBy ? " bởi " + rev.updatedBy : "") + "." }),
+        Diff.table(rev, o.fields(), "phiên bản " + n, "bản đang soạn", o.names), whole, el("p", { "class": "actions" }, [restore]));
       view.querySelector("h3").tabIndex = -1;
       view.querySelector("h3").focus();
     }
