@@ -374,6 +374,21 @@ func TestOpenAPITour(t *testing.T) {
 		t.Errorf("GET %s = %v; want ready", mediaPath, m)
 	}
 	tr.do(call{role: "editor", method: "GET", path: "/admin/media?limit=5", want: 200})
+	// An article that uses the image as its cover keeps it from deletion
+	// (409 naming it) until the cover changes; one that uses an image the
+	// library does not hold is 400.
+	cover := fmt.Sprint(up["url"])
+	_, used := tr.do(call{role: "editor", method: "POST", path: "/admin/articles", want: 201,
+		body: `{"title":"Bài có ảnh","body":"<p>Nội dung</p>","categories":["tin-tuc-su-kien"],"coverImage":{"url":"` + cover + `","caption":"Ảnh"}}`})
+	tr.do(call{role: "editor", method: "POST", path: "/admin/articles", want: 400,
+		body: `{"title":"Bài có ảnh lạ","body":"<p><img src=\"/media/aaaaaaaaaaaaaaaa/320\"></p>","categories":["tin-tuc-su-kien"]}`})
+	if _, refused := tr.do(call{role: "editor", method: "DELETE", path: mediaPath, want: 409}); fmt.Sprint(refused["articles"]) !=
+		fmt.Sprintf("[map[id:%v title:Bài có ảnh]]", used["id"]) {
+		t.Errorf("DELETE of an image in use = %v; want the article named", refused)
+	}
+	tr.do(call{role: "editor", method: "PUT", path: "/admin/articles/" + fmt.Sprint(used["id"]), want: 200,
+		header: map[string]string{"If-Match": `"1"`},
+		body:   `{"title":"Bài có ảnh","body":"<p>Nội dung</p>","categories":["tin-tuc-su-kien"]}`})
 	tr.do(call{role: "editor", method: "DELETE", path: mediaPath, want: 204})
 
 	// Every operation of the spec was answered 2xx at least once.
