@@ -130,6 +130,19 @@ func TestDraftSurvivesReopening(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, p, `!document.querySelector("#tieu-de") && document.querySelector("main h1").innerText.includes("Bản nháp")`, "the desk")
+	// Saving another article leaves the new article's draft alone.
+	other := s.mustCreate(t, "Bài viết khác")
+	openEditor(t, p, "/quan-tri/bai-viet/"+other)
+	if err := p.Type(t.Context(), "#tom-tat", " thêm"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Click(t.Context(), "#luu"); err != nil {
+		t.Fatal(err)
+	}
+	statusSays(t, p, "Đã lưu")
+	if _, local := storage(t, p); !strings.Contains(local["eportal.console.draft.moi"], title) || local["eportal.console.draft."+other] != "" {
+		t.Errorf("after saving another article localStorage holds %v; want the new article's draft only", local)
+	}
 	if status, err := p.Navigate(t.Context(), s.URL+"/quan-tri/bai-viet/moi"); err != nil || status != http.StatusOK {
 		t.Fatalf("open the editor again: %d, %v", status, err)
 	}

@@ -230,7 +230,7 @@
         }
         accept(res, f);
         localStorage.removeItem(draftKey);
-        if (!isNew || state.id) localStorage.removeItem(DRAFT + NEW);
+        if (isNew) localStorage.removeItem(DRAFT + NEW); // the new article's draft is this one's
         say("Đã lưu lúc " + C.vnTime(new Date().toISOString()) + " (phiên bản " + state.article.version + ").");
         return true;
       } catch (e) {
