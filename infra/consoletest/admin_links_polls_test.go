@@ -253,3 +253,75 @@ func TestEditorNoAdminPages(t *testing.T) {
 	}
 	checkAxe(t, p, "refusal page")
 }
+
+// freezeList makes the page's GET of path answer, every time, what the
+// first one got, as the edge does for up to five minutes with the public
+// lists.
+func freezeList(t *testing.T, p *browser.Page, path string) {
+	t.Helper()
+	js := fmt.Sprintf(`(() => { const real = window.fetch; let frozen = null;
+	  window.fetch = async (url, opts) => {
+	    if (new URL(url, location.href).pathname === %q && (!opts || !opts.method || opts.method === "GET")) {
+	      if (frozen === null) frozen = await (await real(url, opts)).text();
+	      return new Response(frozen, {status: 200, headers: {"Content-Type": "application/json"}});
+	    }
+	    return real(url, opts);
+	  }; return true; })()`, path)
+	if err := p.Eval(t.Context(), js, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestAdminListsThroughStaleEdge: when the public lists the pages read
+// come from a cache that does not have the admin's changes yet, the pages
+// still show what the admin added, changed and deleted.
+func TestAdminListsThroughStaleEdge(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	p := browser.MustPage(t, browser.PageOptions{Width: desktopWidth, JavaScript: true})
+	s.signIn(t, p, "admin")
+	freezeList(t, p, "/links")
+	freezeList(t, p, "/categories")
+
+	openPage(t, p, "lien-ket", "Liên kết website")
+	waitText(t, p, "Báo Quảng Nam", "the demo links")
+	form := "main form.admin-form"
+	const title = "Liên kết qua bộ đệm cũ"
+	fill(t, p, fieldID(t, p, form, "Tiêu đề"), title)
+	fill(t, p, fieldID(t, p, form, "Địa chỉ"), "https://example.vn/bo-dem")
+	clickButton(t, p, form, "Thêm liên kết")
+	waitText(t, p, "Đã thêm liên kết “"+title+"”.", "the added notice")
+	waitFor(t, p, fmt.Sprintf(`[...document.querySelectorAll("main tbody tr td:first-child")].some(td => td.innerText === %q)`, title), "the new link listed")
+	clickButton(t, p, "main table", "Sửa “"+title+"”")
+	fill(t, p, fieldID(t, p, form, "Tiêu đề"), title+" (sửa)")
+	clickButton(t, p, form, "Lưu thay đổi")
+	waitText(t, p, "Đã lưu liên kết", "the saved notice")
+	waitFor(t, p, fmt.Sprintf(`[...document.querySelectorAll("main tbody tr td:first-child")].map(td => td.innerText).join("|").includes(%q)`, title+" (sửa)"), "the changed link listed")
+	// Editing it again sends the version just saved, not the cached one.
+	clickButton(t, p, "main table", "Sửa “"+title+" (sửa)”")
+	fill(t, p, fieldID(t, p, form, "Tiêu đề"), title)
+	clickButton(t, p, form, "Lưu thay đổi")
+	waitText(t, p, "Đã lưu liên kết “"+title+"”.", "the second save")
+	clickButton(t, p, "main table", "Xóa “"+title+"”")
+	clickButton(t, p, "main table .confirm", "Xóa")
+	waitText(t, p, "Đã xóa liên kết “"+title+"”.", "the deleted notice")
+	if strings.Contains(mainText(t, p), title+"\t") {
+		t.Errorf("the deleted link is still listed")
+	}
+
+	openPage(t, p, "chuyen-muc", "Chuyên mục")
+	waitFor(t, p, `document.querySelector('main .tree [data-id="khoa-xix"]')`, "the demo tree")
+	fill(t, p, fieldID(t, p, form, "Tên chuyên mục"), "Chuyên mục qua bộ đệm cũ")
+	fill(t, p, fieldID(t, p, form, "Đường dẫn (slug)"), "qua-bo-dem-cu")
+	choose(t, p, fieldID(t, p, form, "Chuyên mục cha"), "khoa-xix")
+	clickButton(t, p, form, "Thêm chuyên mục")
+	waitFor(t, p, `document.querySelector('main .tree [data-id="khoa-xix"] + ul [data-id="qua-bo-dem-cu"]')`, "the new category under its parent")
+	row := `main .tree [data-id="qua-bo-dem-cu"]`
+	clickButton(t, p, row, "Xóa “Chuyên mục qua bộ đệm cũ”")
+	clickButton(t, p, row+" .confirm", "Xóa")
+	waitText(t, p, "Đã xóa chuyên mục", "the deleted notice")
+	if n, _ := p.Count(t.Context(), row); n != 0 {
+		t.Errorf("the deleted category is still shown")
+	}
+	noScriptErrors(t, p)
+}

@@ -22,6 +22,32 @@
     return ids;
   }
 
+  // load reads the tree with this page's recent writes laid over it
+  // (A.overlay), rebuilt from the flat list.
+  async function load() {
+    var flat = flatten(await A.publicList("/categories"), 0, []).map(function (x) {
+      var c = Object.assign({}, x.cat);
+      delete c.children;
+      return c;
+    });
+    return build(A.overlay("category", flat));
+  }
+
+  // build arranges flat categories into the tree, siblings by position.
+  function build(cats) {
+    var byID = {}, roots = [];
+    cats.forEach(function (c) { byID[c.id] = Object.assign({}, c, { children: [] }); });
+    cats.forEach(function (c) {
+      var parent = c.parentId && byID[c.parentId];
+      (parent ? parent.children : roots).push(byID[c.id]);
+    });
+    (function sort(list) {
+      list.sort(function (a, b) { return a.position - b.position; });
+      list.forEach(function (n) { sort(n.children); });
+    })(roots);
+    return roots;
+  }
+
   // current tells whether this page is still the one shown (C.current).
   var current = function () { return false; };
 
@@ -30,7 +56,7 @@
     var box = A.page("Chuyên mục", [C.notice("Đang tải chuyên mục…")]);
     var tree;
     try {
-      tree = await A.publicList("/categories");
+      tree = await load();
     } catch (e) {
       if (current()) A.say(box.alert, "Không tải được cây chuyên mục. " + e.message);
       return;
@@ -42,7 +68,7 @@
   async function reload(done) {
     var tree;
     try {
-      tree = await A.publicList("/categories");
+      tree = await load();
     } catch (e) {
       tree = null;
     }
@@ -81,6 +107,7 @@
           A.say(box.alert, "");
           try {
             await C.api("/admin/categories/" + encodeURIComponent(n.id), { method: "DELETE", headers: A.ifMatch(n.version) });
+            A.remember("category", n.id, null);
           } catch (e) {
             restore();
             A.say(box.alert, A.problem("Không xóa được chuyên mục “" + n.name + "”.", e));
@@ -164,6 +191,7 @@
         A.say(err, A.problem(cat ? "Không lưu được chuyên mục." : "Không thêm được chuyên mục.", ex));
         return;
       }
+      A.remember("category", saved1.id, saved1);
       saved((cat ? "Đã lưu chuyên mục “" : "Đã thêm chuyên mục “") + saved1.name + "”.");
     });
     return form;

@@ -6,12 +6,18 @@
   var C = window.eportalConsole, A = window.eportalAdmin, el = C.el, root = C.root;
   var current = function () { return false; };
 
+  // load reads the list with this page's recent writes laid over it
+  // (A.overlay), in order.
+  async function load() {
+    return A.overlay("link", await A.publicList("/links")).sort(function (a, b) { return a.position - b.position; });
+  }
+
   async function render() {
     current = C.current();
     var box = A.page("Liên kết website", [C.notice("Đang tải danh sách liên kết…")]);
     var links;
     try {
-      links = await A.publicList("/links");
+      links = await load();
     } catch (e) {
       if (current()) A.say(box.alert, "Không tải được danh sách liên kết. " + e.message);
       return;
@@ -22,7 +28,7 @@
   async function reload(done, problem) {
     var links = null;
     try {
-      links = await A.publicList("/links");
+      links = await load();
     } catch (e) { /* said below */ }
     if (current()) draw(links, done, problem);
   }
@@ -66,6 +72,7 @@
         A.say(box.alert, "");
         try {
           await C.api("/admin/links/" + encodeURIComponent(l.id), { method: "DELETE", headers: A.ifMatch(l.version) });
+          A.remember("link", l.id, null);
         } catch (e) {
           restore();
           A.say(box.alert, A.problem("Không xóa được liên kết “" + l.title + "”.", e));
@@ -101,10 +108,10 @@
     for (var k = 0; k < changes.length && !failed; k++) {
       var c = changes[k];
       try {
-        await C.api("/admin/links/" + encodeURIComponent(c.link.id), {
+        A.remember("link", c.link.id, await C.api("/admin/links/" + encodeURIComponent(c.link.id), {
           method: "PUT", headers: A.ifMatch(c.link.version),
           body: { title: c.link.title, url: c.link.url, position: c.position }
-        });
+        }));
       } catch (e) {
         failed = A.problem("Không đổi được thứ tự.", e);
       }
@@ -156,6 +163,7 @@
         A.say(err, A.problem(link ? "Không lưu được liên kết." : "Không thêm được liên kết.", ex));
         return;
       }
+      A.remember("link", got.id, got);
       saved((link ? "Đã lưu liên kết “" : "Đã thêm liên kết “") + got.title + "”.");
     });
     return form;
