@@ -325,3 +325,41 @@ func TestAdminListsThroughStaleEdge(t *testing.T) {
 	}
 	noScriptErrors(t, p)
 }
+
+// TestAdminStaleSave: a link changed by someone else while the admin edits
+// it: the save is refused (412), the alert says so, and what the admin
+// typed is still in the form.
+func TestAdminStaleSave(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	const title = "Liên kết hai người cùng sửa"
+	status, link := s.call(t, "admin", http.MethodPost, "/admin/links", `{"title":"`+title+`","url":"https://example.vn/hai-nguoi","position":80}`, nil)
+	if status != http.StatusCreated {
+		t.Fatalf("create link: %d %v", status, link)
+	}
+	id := link["id"].(string)
+	p := browser.MustPage(t, browser.PageOptions{Width: desktopWidth, JavaScript: true})
+	s.signIn(t, p, "admin")
+	openPage(t, p, "lien-ket", "Liên kết website")
+	waitText(t, p, title, "the link listed")
+	clickButton(t, p, "main table", "Sửa “"+title+"”")
+	form := "main form.admin-form"
+	waitFor(t, p, `document.querySelector("main form h2").innerText.startsWith("Sửa liên kết")`, "the edit form")
+	fill(t, p, fieldID(t, p, form, "Tiêu đề"), title+" — bản của tôi")
+	if status, body := s.call(t, "admin", http.MethodPut, "/admin/links/"+id, `{"title":"`+title+` — bản của người khác","url":"https://example.vn/hai-nguoi","position":80}`,
+		map[string]string{"If-Match": `"1"`}); status != http.StatusOK {
+		t.Fatalf("the other save: %d %v", status, body)
+	}
+	clickButton(t, p, form, "Lưu thay đổi")
+	if got := alertText(t, p, form); !strings.Contains(got, "Có người khác vừa sửa mục này") || !strings.Contains(got, "412") {
+		t.Errorf("stale save: alert %q", got)
+	}
+	var kept string
+	if err := p.Eval(t.Context(), fmt.Sprintf(`document.querySelector(%q).value`, fieldID(t, p, form, "Tiêu đề")), &kept); err != nil || kept != title+" — bản của tôi" {
+		t.Errorf("after the refused save the title field holds %q, %v", kept, err)
+	}
+	if _, body := s.call(t, "", http.MethodGet, "/links", "", nil); !strings.Contains(fmt.Sprint(body), title+" — bản của người khác") {
+		t.Errorf("the other save was overwritten: %v", body)
+	}
+	noScriptErrors(t, p)
+}
