@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"eportal/internal/imaging"
 	"eportal/internal/portal"
 )
 
@@ -14,6 +13,11 @@ import (
 // holds it at its own size: internal/mediaapi), so a cover or body image
 // whose src is a media path gets a srcset of the three slots, with no read
 // of the library entry.
+
+// mediaSlots are the variant slots (imaging.Widths, which the site does not
+// import: the image codecs would weigh on its bootstrap; TestMediaSlots
+// holds the two equal).
+var mediaSlots = []int{320, 768, 1280}
 
 // mainSizes is the sizes of an image in the main column: the full width of
 // a phone, at most the column of a wide screen (site.css's .wrap).
@@ -27,8 +31,8 @@ func srcset(src string) string {
 		return ""
 	}
 	base := src[:strings.Index(src, "/"+id+"/")]
-	parts := make([]string, len(imaging.Widths))
-	for i, w := range imaging.Widths {
+	parts := make([]string, len(mediaSlots))
+	for i, w := range mediaSlots {
 		parts[i] = fmt.Sprintf("%s/%s/%d %dw", base, id, w, w)
 	}
 	return strings.Join(parts, ", ")
