@@ -320,6 +320,7 @@ func TestConsoleFunction(t *testing.T) {
 	wantValue(t, tpl, template.Intrinsic{Tag: "!Join", Value: []any{",", ref("AuthCallbackURLs")}}, p("AUTH_CALLBACK_URLS")...)
 	wantValue(t, tpl, template.Intrinsic{Tag: "!Join", Value: []any{",", ref("AuthLogoutURLs")}}, p("AUTH_LOGOUT_URLS")...)
 	wantValue(t, tpl, ref("SiteURL"), p("SITE_URL")...)
+	wantValue(t, tpl, template.Intrinsic{Tag: "!Sub", Value: "https://" + mediaBucketName + ".s3.${AWS::Region}.${AWS::URLSuffix}"}, p("MEDIA_UPLOAD_ORIGIN")...)
 	wantValue(t, tpl, template.Intrinsic{Tag: "!If", Value: []any{"HasAuthDomain",
 		template.Intrinsic{Tag: "!Sub", Value: "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"}, ""}}, p("AUTH_DOMAIN")...)
 	var routes []string

@@ -27,6 +27,12 @@ type Config struct {
 	// SiteURL is the public origin ("https://portal.example.vn"); empty uses
 	// the request's host and scheme.
 	SiteURL string
+	// UploadOrigin is where the browser PUTs media uploads, the presigned
+	// URLs' origin: on AWS the media bucket's
+	// (https://<bucket>.s3.<region>.amazonaws.com), which the
+	// Content-Security-Policy's connect-src must allow; empty when uploads
+	// go to the console's own origin (make run's /local-s3/).
+	UploadOrigin string
 }
 
 // basePathPattern is lambdaenv's rule for BASE_PATH, repeated here because
@@ -35,7 +41,8 @@ var basePathPattern = regexp.MustCompile(`^(/[a-z0-9-]+)+$`)
 
 // ConfigFromEnv reads the console's configuration through getenv:
 // AUTH_DOMAIN, AUTH_CLIENT_ID, AUTH_CALLBACK_URLS and AUTH_LOGOUT_URLS
-// (comma separated), SITE_URL; and the base path from BASE_PATH. It fails,
+// (comma separated), SITE_URL, MEDIA_UPLOAD_ORIGIN; and the base path from
+// BASE_PATH. It fails,
 // naming the variable, on a malformed value.
 func ConfigFromEnv(getenv func(string) string) (Config, string, error) {
 	cfg := Config{
@@ -44,6 +51,12 @@ func ConfigFromEnv(getenv func(string) string) (Config, string, error) {
 		CallbackURLs: list(getenv("AUTH_CALLBACK_URLS")),
 		LogoutURLs:   list(getenv("AUTH_LOGOUT_URLS")),
 		SiteURL:      strings.TrimSuffix(getenv("SITE_URL"), "/"),
+		UploadOrigin: getenv("MEDIA_UPLOAD_ORIGIN"),
+	}
+	if cfg.UploadOrigin != "" {
+		if u, err := url.Parse(cfg.UploadOrigin); err != nil || u.Scheme != "https" || u.Host == "" || u.Path != "" || u.RawQuery != "" {
+			return Config{}, "", fmt.Errorf("MEDIA_UPLOAD_ORIGIN: want https://<host>, got %q", cfg.UploadOrigin)
+		}
 	}
 	base := getenv("BASE_PATH")
 	if base != "" && !basePathPattern.MatchString(base) {

@@ -73,15 +73,19 @@ func New(cfg Config, opts ...Option) *Handler {
 	}
 	h.index = buf.Bytes()
 	h.etag = apigw.ETag(h.index)
-	h.csp = contentSecurityPolicy(cfg.AuthURL)
+	h.csp = contentSecurityPolicy(cfg.AuthURL, cfg.UploadOrigin)
 	return h
 }
 
 // contentSecurityPolicy allows scripts, styles and requests to the
-// console's own origin only, plus token requests to the sign-in domain.
-func contentSecurityPolicy(authURL string) string {
+// console's own origin only, plus token requests to the sign-in domain and
+// media uploads to the bucket (uploadOrigin).
+func contentSecurityPolicy(authURL, uploadOrigin string) string {
 	connect := "'self'"
 	if u, err := url.Parse(authURL); err == nil && u.Scheme != "" && u.Host != "" {
+		connect += " " + u.Scheme + "://" + u.Host
+	}
+	if u, err := url.Parse(uploadOrigin); err == nil && u.Scheme != "" && u.Host != "" {
 		connect += " " + u.Scheme + "://" + u.Host
 	}
 	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; connect-src " + connect +
