@@ -133,8 +133,16 @@ func TestMediaLibrary(t *testing.T) {
 	if got := uploadLine(t, p, "gia-mao.png"); !strings.Contains(got, "Máy chủ từ chối ảnh") || !strings.Contains(got, "not a JPEG, PNG or WebP") {
 		t.Errorf("the disguised SVG's upload ended with %q; want the processor's reason", got)
 	}
-	if n, _ := p.Count(t.Context(), `main .uploads li.failed [role=alert]`); n != 2 {
-		t.Errorf("%d refusals announced as alerts; want 2", n)
+	// Over 10 MB: refused at the request, before any byte is sent.
+	big := `(i => { const dt = new DataTransfer(); dt.items.add(new File([new Uint8Array(11 << 20)], "anh-qua-lon.png", {type: "image/png"})); i.files = dt.files; i.dispatchEvent(new Event("change", {bubbles: true})); return true; })(document.querySelector("main input[type=file]"))`
+	if err := p.Eval(t.Context(), big, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := uploadLine(t, p, "anh-qua-lon.png"); !strings.Contains(got, "Ảnh lớn hơn 10 MB") || !strings.Contains(got, "413") {
+		t.Errorf("the oversize upload ended with %q; want the refusal and its reason", got)
+	}
+	if n, _ := p.Count(t.Context(), `main .uploads li.failed [role=alert]`); n != 3 {
+		t.Errorf("%d refusals announced as alerts; want 3", n)
 	}
 	waitFor(t, p, `[...document.querySelectorAll("main .media-grid li.rejected")].some(li => li.innerText.includes("gia-mao.png") && li.innerText.includes("Bị từ chối"))`,
 		"the rejected entry in the library")
