@@ -109,3 +109,57 @@ func TestAdminAudit(t *testing.T) {
 	}
 	noScriptErrors(t, p)
 }
+
+// TestAdminAuditPaging: 23 records of one link, its trail 20 a page:
+// "Trang sau" shows the 3 oldest, none repeated, and "Về trang đầu" goes
+// back.
+func TestAdminAuditPaging(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	status, link := s.call(t, "admin", http.MethodPost, "/admin/links", `{"title":"Liên kết nhiều phiên bản","url":"https://example.org/phien-ban","position":95}`, nil)
+	if status != http.StatusCreated {
+		t.Fatalf("create link: %d %v", status, link)
+	}
+	id := link["id"].(string)
+	for v := 1; v < 23; v++ {
+		if status, body := s.call(t, "admin", http.MethodPut, "/admin/links/"+id, fmt.Sprintf(`{"title":"Liên kết nhiều phiên bản","url":"https://example.org/phien-ban-%d","position":95}`, v),
+			map[string]string{"If-Match": fmt.Sprintf(`"%d"`, v)}); status != http.StatusOK {
+			t.Fatalf("update %d: %d %v", v, status, body)
+		}
+	}
+	p := browser.MustPage(t, browser.PageOptions{Width: tabletWidth, JavaScript: true})
+	s.signIn(t, p, "admin")
+	if _, err := p.Navigate(t.Context(), s.URL+"/quan-tri/nhat-ky?doi-tuong=link:"+id); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `document.querySelectorAll("main table.audit tbody tr").length === 20 && document.querySelector("main .pager a")`, "a full first page and Trang sau")
+	version := func() []string {
+		var v []string
+		if err := p.Eval(t.Context(), `[...document.querySelectorAll("main table.audit tbody tr td:last-child")].map(td => td.innerText)`, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	first := version()
+	if first[0] != "23" || first[19] != "4" {
+		t.Errorf("first page's versions %v; want 23 down to 4", first)
+	}
+	if err := p.Click(t.Context(), `main .pager a[href*="sau="]`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `location.search.includes("sau=") && document.querySelectorAll("main table.audit tbody tr").length === 3`, "the second page")
+	if got := strings.Join(version(), ","); got != "3,2,1" {
+		t.Errorf("second page's versions %s; want 3,2,1", got)
+	}
+	if n, _ := p.Count(t.Context(), `main .pager a[href*="sau="]`); n != 0 {
+		t.Errorf("the last page offers Trang sau")
+	}
+	checkAxe(t, p, "audit, second page")
+	if err := p.Click(t.Context(), `main .pager a:not([href*="sau="])`); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `!location.search.includes("sau=") && document.querySelectorAll("main table.audit tbody tr").length === 20`, "the first page again")
+	if got := mainText(t, p); !strings.Contains(got, "Chỉ hiện thao tác trên liên kết “Liên kết nhiều phiên bản”") {
+		t.Errorf("back on the first page the filter is lost: %q", got[:200])
+	}
+}
