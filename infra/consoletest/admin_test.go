@@ -283,5 +283,20 @@ func TestAdminCategories(t *testing.T) {
 		t.Errorf("still in the API after delete: %v", c)
 	}
 	checkAxe(t, p, "categories page after changes")
+
+	// The audit trail lists what the page did, newest first, as done by
+	// the admin.
+	if _, err := p.Navigate(t.Context(), s.URL+"/quan-tri/nhat-ky?doi-tuong=category:chuyen-muc-thu-quan-tri"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `document.querySelectorAll("main table.audit tbody tr").length === 3`, "the category's three records")
+	want := []string{"Bạn (quan-tri@local) | Xóa | Chuyên mục: chuyen-muc-thu-quan-tri | 3",
+		"Bạn (quan-tri@local) | Sửa | Chuyên mục: chuyen-muc-thu-quan-tri | 2",
+		"Bạn (quan-tri@local) | Tạo | Chuyên mục: chuyen-muc-thu-quan-tri | 1"}
+	for i, r := range auditRows(t, p) {
+		if !strings.HasSuffix(r, want[i]) {
+			t.Errorf("audit row %d reads %q; want it to end %q", i, r, want[i])
+		}
+	}
 	noScriptErrors(t, p)
 }
