@@ -1,5 +1,5 @@
-// Command media is the media library's API function: POST, GET /admin/media
-// and DELETE /admin/media/{id}, behind the API's JWT authorizer. It only
+// Command media is the media library's API function: POST and GET /admin/media,
+// GET and DELETE /admin/media/{id}, behind the API's JWT authorizer. It only
 // wires dependencies; the handler is internal/mediaapi.
 package main
 
