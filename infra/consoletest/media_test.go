@@ -191,6 +191,17 @@ func TestMediaLibrary(t *testing.T) {
 	waitFor(t, p, `document.querySelector("dialog.picker[open]")`, "the picker again")
 	clickButton(t, p, "dialog.picker .dialog-head", "Đóng")
 	waitFor(t, p, `window.picked === null && !document.querySelector("dialog.picker")`, "null after closing the picker")
+	// Uploading in the picker, then picking what was uploaded.
+	if err := p.Eval(t.Context(), `window.picked = undefined, eportalConsole.pickImage().then(x => window.picked = x), true`, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `document.querySelector("dialog.picker[open] input[type=file]")`, "the picker's upload")
+	chooseFile(t, p, "dialog.picker", "anh-bia-moi.png", "image/png", testPNG(t, 400, 300))
+	waitFor(t, p, `[...document.querySelectorAll("dialog.picker .uploads li.ready")].some(li => li.innerText.includes("anh-bia-moi.png"))`, "the upload in the picker ready")
+	if err := p.Click(t.Context(), "dialog.picker .media-grid li:first-child button.pick"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `window.picked && window.picked.fileName === "anh-bia-moi.png" && window.picked.variants[0].width === 320 && !document.querySelector("dialog.picker")`, "the uploaded image picked")
 
 	// An article uses it as its cover: the delete is refused, naming the
 	// article with a link to it, and the image stays.
