@@ -133,13 +133,14 @@ func TestAPIRefusalShown(t *testing.T) {
 	}
 }
 
-// TestDeskCategoryFilter: the desk's list filtered by a category shows
-// that category's articles only, and its paging keeps the filter.
-func TestDeskCategoryFilter(t *testing.T) {
+// TestDeskFilter: the desk's list filtered by a category shows that
+// category's articles only; with an author too, those whose byline has it;
+// the filter is kept in the address; a row opens the editor.
+func TestDeskFilter(t *testing.T) {
 	t.Parallel()
 	s := mustStack(t)
 	status, _, _ := s.apiCall(t, "editor", http.MethodPost, "/admin/articles",
-		`{"title":"Bản nháp của Khóa IX","summary":"","body":"<p>Nội dung</p>","categories":["khoa-ix"]}`, nil)
+		`{"title":"Bản nháp của Khóa IX","summary":"","body":"<p>Nội dung</p>","categories":["khoa-ix"],"author":"Lê Văn Tám"}`, nil)
 	if status != http.StatusCreated {
 		t.Fatalf("create: %d", status)
 	}
@@ -171,6 +172,22 @@ func TestDeskCategoryFilter(t *testing.T) {
 		t.Errorf("the filter shows %q; want Khóa IX chosen", v)
 	}
 	checkAxe(t, p, "desk filtered by category")
+	filterBy := func(author string) {
+		t.Helper()
+		if err := p.Eval(t.Context(), fmt.Sprintf(`document.querySelector("#loc-tac-gia").value = %q`, author), nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Click(t.Context(), `form.filter button[type="submit"]`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	filterBy("Người khác")
+	waitFor(t, p, `location.search.includes("tac-gia=") && document.querySelector("main .empty")`, "an empty list for another author")
+	filterBy("Văn Tám")
+	waitFor(t, p, `location.search.includes("chuyen-muc=khoa-ix") && document.querySelector("main table") && document.querySelector("main table").innerText.includes("Bản nháp của Khóa IX")`, "the list by category and author")
+	if v, _ := p.Text(t.Context(), "main tbody tr td:nth-child(3)"); v != "Lê Văn Tám" {
+		t.Errorf("the row's author reads %q", v)
+	}
 	// A row opens the editor.
 	if err := p.Click(t.Context(), `main tbody a`); err != nil {
 		t.Fatal(err)

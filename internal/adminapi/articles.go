@@ -205,8 +205,9 @@ func (h *Handler) getArticle(ctx context.Context, r *request) apigw.Response {
 	return h.ok(http.StatusOK, a, map[string]string{"ETag": etag(a.Version)})
 }
 
-// listArticles serves GET /admin/articles?status=&category=&limit=&cursor=:
-// the editorial desk, last changed first, every status.
+// listArticles serves GET
+// /admin/articles?status=&category=&author=&limit=&cursor=: the editorial
+// desk, last changed first, every status; author is part of the byline.
 func (h *Handler) listArticles(ctx context.Context, r *request) apigw.Response {
 	limit, err := apigw.Limit(r.Request)
 	if err != nil {
@@ -224,6 +225,11 @@ func (h *Handler) listArticles(ctx context.Context, r *request) apigw.Response {
 			return h.fail(ctx, invalid("category must be a category id such as khoa-xix."))
 		}
 		q.Category = c
+	}
+	if a := r.QueryStringParameters["author"]; a != "" {
+		if q.Author, err = text("author", a, articleinput.MaxByline, true); err != nil {
+			return h.fail(ctx, err)
+		}
 	}
 	items, next, err := h.store.Desk(ctx, q)
 	if err != nil {

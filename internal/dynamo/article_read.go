@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -183,10 +184,22 @@ func (s *Store) Desk(ctx context.Context, q portal.DeskQuery) ([]portal.Article,
 		keys = gsi1Key
 	}
 	in.ExpressionAttributeValues = map[string]types.AttributeValue{":p": sv(scope)}
+	// The filters keep the one query: a page may come back shorter than the
+	// limit, with a cursor when more may follow. The scope binds a cursor to
+	// them (a category id holds no '|').
+	var filters []string
 	if q.Category != "" {
-		in.FilterExpression = aws.String("contains(categories, :c)")
+		filters = append(filters, "contains(categories, :c)")
 		in.ExpressionAttributeValues[":c"] = sv(q.Category)
 		scope += "|" + q.Category
+	}
+	if q.Author != "" {
+		filters = append(filters, "contains(author, :a)")
+		in.ExpressionAttributeValues[":a"] = sv(q.Author)
+		scope += "|author:" + q.Author
+	}
+	if len(filters) > 0 {
+		in.FilterExpression = aws.String(strings.Join(filters, " AND "))
 	}
 	items, next, err := s.page(ctx, in, scope, q.Limit, q.Cursor, keys)
 	if err != nil {

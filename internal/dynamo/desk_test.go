@@ -9,9 +9,9 @@ import (
 	"eportal/internal/portal"
 )
 
-// TestDeskFilters: the desk by status and category, each page one Query;
-// a page the filter shortens still leads on to every match once; a cursor
-// is bound to its filter.
+// TestDeskFilters: the desk by status, category and author, each page one
+// Query; a page the filters shorten still leads on to every match once; a
+// cursor is bound to its filters.
 func TestDeskFilters(t *testing.T) {
 	h := mustHarness(t)
 	ctx := context.Background()
@@ -20,7 +20,8 @@ func TestDeskFilters(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Drafts in two categories (and one with none of the drafts).
+	// Drafts in two categories (and one with none of the drafts), by two
+	// authors.
 	for _, d := range []struct {
 		id, by string
 		ago    time.Duration
@@ -29,6 +30,7 @@ func TestDeskFilters(t *testing.T) {
 		{"b2", "user-b", 3 * time.Hour, "khoa-x"}, {"a3", "user-a", 2 * time.Hour, "khoa-x"}} {
 		a := article(d.id, d.ago, d.cat)
 		a.Status, a.PublishAt = portal.StatusDraft, nil
+		a.Author = map[string]string{"user-a": "Nguyễn Văn An - Ban TGTU", "user-b": "Trần Thị Bình"}[d.by]
 		if err := h.store.CreateArticle(ctx, a, d.by, now.Add(-d.ago)); err != nil {
 			t.Fatal(err)
 		}
@@ -66,6 +68,9 @@ func TestDeskFilters(t *testing.T) {
 		{"category", portal.DeskQuery{Status: portal.StatusDraft, Category: "khoa-x", Limit: 2}, []string{"a3", "b2", "b1", "a1"}},
 		{"category, a page at a time", portal.DeskQuery{Status: portal.StatusDraft, Category: "khoa-ix", Limit: 1}, []string{"a2"}},
 		{"category without drafts", portal.DeskQuery{Status: portal.StatusDraft, Category: "khoa-xi", Limit: 2}, nil},
+		{"author", portal.DeskQuery{Status: portal.StatusDraft, Author: "Văn An", Limit: 2}, []string{"a3", "a2", "a1"}},
+		{"author and category", portal.DeskQuery{Status: portal.StatusDraft, Author: "Ban TGTU", Category: "khoa-x", Limit: 1}, []string{"a3", "a1"}},
+		{"author as written only", portal.DeskQuery{Status: portal.StatusDraft, Author: "van an", Limit: 2}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if got := walk(c.q); !slices.Equal(got, c.want) {
@@ -78,7 +83,8 @@ func TestDeskFilters(t *testing.T) {
 	if err != nil || next == "" {
 		t.Fatalf("first page: %q, %v", next, err)
 	}
-	for _, q := range []portal.DeskQuery{{Status: portal.StatusDraft, Category: "khoa-ix"}, {Status: portal.StatusDraft}} {
+	for _, q := range []portal.DeskQuery{{Status: portal.StatusDraft, Category: "khoa-ix"}, {Status: portal.StatusDraft},
+		{Status: portal.StatusDraft, Category: "khoa-x", Author: "Văn An"}} {
 		q.Limit, q.Cursor = 1, next
 		if _, _, err := h.store.Desk(ctx, q); portal.ErrorCode(err) != portal.EINVALID {
 			t.Errorf("Desk(%+v) with another list's cursor: %v; want invalid", q, err)

@@ -23,10 +23,12 @@ type ArticleChange struct {
 }
 
 // DeskQuery asks for a page of the editorial desk: every article, or those
-// with Status, optionally in Category, last changed first.
+// with Status, optionally in Category and with Author in their byline,
+// last changed first.
 type DeskQuery struct {
 	Status   Status
 	Category string
+	Author   string // part of the byline, as written (case and marks count)
 	Limit    int
 	Cursor   string
 }

@@ -39,25 +39,35 @@
     var current = C.current();
     var status = STATUSES.filter(function (s) { return s.slug === r.status; })[0] || STATUSES[0];
     var h1 = el("h1", { text: "Bài viết: " + status.label });
-    var category = r.query.get("chuyen-muc") || "";
+    var category = r.query.get("chuyen-muc") || "", author = (r.query.get("tac-gia") || "").trim();
     var newButton = el("a", { "class": "button primary", href: root + "bai-viet/moi", text: "Viết bài mới" });
     show([h1, notice("Đang tải danh sách…")]);
     var params = { status: status.id, limit: 20 };
     if (category) params.category = category;
+    if (author) params.author = author;
     var path = "/admin/articles?" + form(params) + (r.cursor ? "&" + form({ cursor: r.cursor }) : "");
     var page, names;
     try {
       names = await categories();
       page = await C.api(path);
+      // A filtered page holds the matches among the next 20 articles of
+      // the status: the desk reads on (at most 5 more pages) to show up to
+      // 20 matches, so that a filter is not a row of empty pages.
+      var base = path.replace(/&cursor=[^&]*$/, "");
+      for (var more = 0; (category || author) && more < 5 && page.nextCursor && page.items.length < 20; more++) {
+        var next = await C.api(base + "&" + form({ cursor: page.nextCursor }));
+        page = { items: page.items.concat(next.items || []), nextCursor: next.nextCursor };
+      }
     } catch (e) {
       if (current()) show([h1, newButton, notice("Không tải được danh sách. " + e.message, true)]);
       return;
     }
     if (!current()) return;
     var items = page.items || [];
-    var nodes = [h1, el("div", { "class": "desk-tools" }, [newButton, filter(status, category)])];
+    var nodes = [h1, el("div", { "class": "desk-tools" }, [newButton, filter(status, category, author)])];
     if (items.length === 0) {
-      nodes.push(el("p", { "class": "empty", text: "Không có bài viết nào." }));
+      // A filtered page can be empty with more to read after it.
+      nodes.push(el("p", { "class": "empty", text: page.nextCursor ? "Trang này không có bài phù hợp; hãy xem trang sau." : "Không có bài viết nào." }));
     } else {
       var rows = items.map(function (a) {
         return el("tr", {}, [
@@ -79,6 +89,7 @@
     var pager = el("div", { "class": "pager" });
     var here = { "trang-thai": status.slug };
     if (category) here["chuyen-muc"] = category;
+    if (author) here["tac-gia"] = author;
     if (r.cursor) pager.appendChild(el("a", { "class": "button", href: root + "?" + form(here), text: "Về trang đầu" }));
     if (page.nextCursor) {
       pager.appendChild(el("a", { "class": "button", href: root + "?" + form(Object.assign({}, here, { sau: page.nextCursor })), text: "Trang sau" }));
@@ -87,19 +98,26 @@
     show(nodes);
   }
 
-  // filter is the category filter: a GET form the console routes itself
-  // (the list is one query either way: the API filters the status's list).
-  function filter(status, category) {
+  // filter is the category and author filter: a form the console routes
+  // itself (the list is one query either way: the API filters the status's
+  // list, so a page may be short).
+  function filter(status, category, author) {
     var select = el("select", { id: "loc-chuyen-muc", name: "chuyen-muc" }, [el("option", { value: "", text: "Tất cả chuyên mục" })].concat(
       categoryList.map(function (c) { return el("option", { value: c.id, text: c.label }); })));
     select.value = category;
+    var byline = el("input", { type: "search", id: "loc-tac-gia", name: "tac-gia", maxlength: "300", "aria-describedby": "loc-tac-gia-goi-y" });
+    byline.value = author;
     var f = el("form", { "class": "filter", role: "search", "aria-label": "Lọc danh sách" }, [
-      el("label", { "for": "loc-chuyen-muc", text: "Chuyên mục" }), select, el("button", { type: "submit", text: "Lọc" })
+      el("label", { "for": "loc-chuyen-muc", text: "Chuyên mục" }), select,
+      el("label", { "for": "loc-tac-gia", text: "Tác giả" }), byline,
+      el("button", { type: "submit", text: "Lọc" }),
+      el("span", { "class": "hint", id: "loc-tac-gia-goi-y", text: "Tác giả: một phần tên như đã ghi, có dấu." })
     ]);
     f.addEventListener("submit", function (e) {
       e.preventDefault();
       var q = { "trang-thai": status.slug };
       if (select.value) q["chuyen-muc"] = select.value;
+      if (byline.value.trim()) q["tac-gia"] = byline.value.trim();
       C.navigate(root + "?" + form(q));
     });
     return f;
