@@ -243,3 +243,37 @@ func TestMediaLibrary(t *testing.T) {
 	}
 	noScriptErrors(t, p)
 }
+
+// TestMediaPendingFromElsewhere: an image listed while still pending (its
+// upload made from another tab) turns ready on the page without a reload.
+func TestMediaPendingFromElsewhere(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	data := testPNG(t, 500, 400)
+	const name = "tai-tu-tab-khac.png"
+	status, up := s.call(t, "editor", http.MethodPost, "/admin/media", fmt.Sprintf(`{"fileName":%q,"contentType":"image/png","size":%d}`, name, len(data)), nil)
+	if status != http.StatusCreated {
+		t.Fatalf("POST /admin/media: %d %v", status, up)
+	}
+	id := up["id"].(string)
+	p := browser.MustPage(t, browser.PageOptions{Width: desktopWidth, JavaScript: true})
+	s.signIn(t, p, "editor")
+	openPage(t, p, "thu-vien-anh", "Thư viện ảnh")
+	card := fmt.Sprintf(`document.querySelector('main .media-grid li[data-id="%s"]')`, id)
+	waitFor(t, p, card+` && `+card+`.classList.contains("pending") && `+card+`.innerText.includes("Đang xử lý")`, "the pending entry")
+
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPut, up["uploadUrl"].(string), bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "image/png")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("PUT to the presigned URL: %d", resp.StatusCode)
+	}
+	waitFor(t, p, card+` && `+card+`.classList.contains("ready") && `+card+`.querySelector("img") && `+card+`.querySelector("img").complete`, "the entry ready, with its thumbnail")
+}

@@ -58,24 +58,12 @@
     });
   }
 
-  // entry reads media id: GET /admin/media/{id}, or, where that route is
-  // not served, the library's first pages.
-  var byID = true;
+  // entry reads media id (GET /admin/media/{id}): null when it is gone.
   async function entry(id) {
-    if (byID) {
-      var res = await C.request("/admin/media/" + encodeURIComponent(id));
-      if (res.ok) return res.body;
-      if (res.status !== 404 && res.status !== 405) throw new Error(C.errorText(res));
-      byID = false;
-    }
-    var cursor = "";
-    for (var i = 0; i < 3; i++) {
-      var page = await C.api("/admin/media?" + form({ limit: 100 }) + (cursor ? "&" + form({ cursor: cursor }) : ""));
-      var m = (page.items || []).filter(function (x) { return x.id === id; })[0];
-      if (m) return m;
-      if (!(cursor = page.nextCursor)) break;
-    }
-    return null;
+    var res = await C.request("/admin/media/" + encodeURIComponent(id));
+    if (res.ok) return res.body;
+    if (res.status === 404) return null;
+    throw new Error(C.errorText(res));
   }
 
   // upload takes one file through the whole flow, telling row (an
@@ -248,15 +236,34 @@
       more.hidden = !cursor;
     }
 
+    // watch follows an entry listed as pending (an upload from another tab
+    // or just finished) until it is ready or rejected, for as long as an
+    // upload is followed, while the library is on the page.
+    async function watch(id) {
+      var started = Date.now();
+      while (Date.now() - started < POLL_FOR && holder.isConnected) {
+        await new Promise(function (r) { setTimeout(r, POLL_EVERY * 2); });
+        var m;
+        try { m = await entry(id); } catch (e) { m = undefined; }
+        if (m === null || (m && m.status !== "pending")) {
+          items = m ? items.map(function (x) { return x.id === id ? m : x; }) : items.filter(function (x) { return x.id !== id; });
+          if (holder.isConnected) draw();
+          return;
+        }
+      }
+    }
+
     async function load() {
       more.disabled = true;
       try {
         var page = await C.api("/admin/media?" + form({ limit: 40 }) + (cursor ? "&" + form({ cursor: cursor }) : ""));
         var seen = {};
         items.forEach(function (m) { seen[m.id] = true; });
-        items = items.concat((page.items || []).filter(function (m) { return !seen[m.id]; }));
+        var added = (page.items || []).filter(function (m) { return !seen[m.id]; });
+        items = items.concat(added);
         cursor = page.nextCursor || "";
         loaded = true;
+        added.forEach(function (m) { if (m.status === "pending") watch(m.id); });
       } catch (e) {
         A.say(alert, "Không tải được thư viện ảnh. " + e.message);
       }
