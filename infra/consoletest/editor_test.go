@@ -136,8 +136,11 @@ func selectText(t *testing.T, p *browser.Page, from, to string) {
 		r.setStart(a[0], a[1]);
 		if (%q) r.setEnd(b[0], b[1] + %q.length); else r.collapse(true);
 		root.focus();
+		// Resolved once the page has seen the change, as it would have long
+		// before a person moved to the toolbar.
+		const seen = new Promise(ok => { document.addEventListener("selectionchange", () => setTimeout(ok, 0), { once: true }); setTimeout(ok, 500); });
 		const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);
-		return true;
+		return seen.then(() => true);
 	})()`, from, to, to, to, to)
 	var ok bool
 	if err := p.Eval(t.Context(), js, &ok); err != nil || !ok {

@@ -92,23 +92,13 @@
       sanitizeToDOMFragment: function (html) { return window.eportalClean(html); }
     });
     editor.linkRegExp = /[]/; // a typed address stays text until made a link
-    // lastRange is the selection last made in the body, however it was made
-    // (mouse, keyboard, script): a toolbar button acts on it even when the
-    // editor has not seen the change yet.
-    var lastRange = null;
-    document.addEventListener("selectionchange", function () {
-      var sel = document.getSelection();
-      if (sel.rangeCount && area.contains(sel.getRangeAt(0).commonAncestorContainer)) lastRange = sel.getRangeAt(0).cloneRange();
-    });
     var buttons = [];
     function button(label, text, action, pressed) {
       var b = el("button", { type: "button", "aria-label": label, title: label, text: text });
       if (pressed) b.setAttribute("aria-pressed", "false");
-      b.addEventListener("click", function () {
-        if (lastRange && area.contains(lastRange.commonAncestorContainer)) editor.setSelection(lastRange);
-        action();
-        editor.focus();
-      });
+      // Squire keeps the selection it last saw in the body (it follows
+      // selectionchange) and restores it when the body is focused again.
+      b.addEventListener("click", function () { action(); editor.focus(); });
       buttons.push({ node: b, pressed: pressed });
       return b;
     }
