@@ -249,3 +249,37 @@ func TestToolbarVideoAndTable(t *testing.T) {
 		}
 	}
 }
+
+// TestEditorKeyboard: the toolbar's buttons are reached and pressed from
+// the keyboard; Escape closes a toolbar dialog without inserting anything
+// and gives the focus back.
+func TestEditorKeyboard(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	p := browser.MustPage(t, browser.PageOptions{Width: tabletWidth, JavaScript: true})
+	s.signIn(t, p, "editor")
+	openEditor(t, p, "/quan-tri/bai-viet/moi")
+	if err := p.Type(t.Context(), "#noi-dung-bai", "Chữ sẽ đậm"); err != nil {
+		t.Fatal(err)
+	}
+	selectText(t, p, "Chữ sẽ đậm", "Chữ sẽ đậm")
+	// Enter on the focused "Chữ đậm" button, as after tabbing to it.
+	if err := p.Type(t.Context(), `.toolbar button[aria-label="Chữ đậm"]`, "\r"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `document.querySelector("#noi-dung-bai b") && document.querySelector("#noi-dung-bai b").innerText === "Chữ sẽ đậm"`, "bold from the keyboard")
+	waitFor(t, p, `document.querySelector('.toolbar button[aria-label="Chữ đậm"]').getAttribute("aria-pressed") === "true"`, "the bold button pressed")
+	if err := p.Type(t.Context(), `.toolbar button[aria-label="Chèn liên kết"]`, "\r"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `document.activeElement && document.activeElement.name === "href"`, "the link dialog's field focused")
+	if err := p.Type(t.Context(), `dialog.ask[open] input`, "https://vi.wikipedia.org\x1b"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `!document.querySelector("dialog.ask")`, "Escape to close the dialog")
+	waitFor(t, p, `document.activeElement && document.activeElement.closest(".rte-box")`, "the focus back in the body editor or its toolbar")
+	if n, _ := p.Count(t.Context(), "#noi-dung-bai a"); n != 0 {
+		t.Errorf("Escape inserted a link")
+	}
+	checkAxe(t, p, "editor, keyboard")
+}
