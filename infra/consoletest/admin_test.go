@@ -21,6 +21,13 @@ import (
 // {"raw": body} when not JSON).
 func (s *localStack) call(t *testing.T, role, method, path, body string, headers map[string]string) (int, map[string]any) {
 	t.Helper()
+	status, _, out := s.send(t, role, method, path, body, headers)
+	return status, out
+}
+
+// send is call, with the response's headers.
+func (s *localStack) send(t *testing.T, role, method, path, body string, headers map[string]string) (int, http.Header, map[string]any) {
+	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), method, s.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -53,7 +60,7 @@ func (s *localStack) call(t *testing.T, role, method, path, body string, headers
 	if len(raw) > 0 && json.Unmarshal(raw, &out) != nil {
 		out = map[string]any{"raw": string(raw)} // not JSON: an image, a plain 404
 	}
-	return resp.StatusCode, out
+	return resp.StatusCode, resp.Header, out
 }
 
 // openPage follows the navigation's link to a console page and waits for

@@ -1,50 +1,20 @@
 package consoletest
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"eportal/infra/browser"
-	"eportal/infra/localauth"
 )
 
 // apiCall sends one /admin request as the demo user of role and returns
 // the status, the ETag and the decoded JSON body (nil when there is none).
 func (s *localStack) apiCall(t *testing.T, role, method, path, body string, headers map[string]string) (int, string, map[string]any) {
 	t.Helper()
-	u, err := localauth.DevUser(role)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := s.issuer.TokenFor(u, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, _ := http.NewRequestWithContext(t.Context(), method, s.URL+path, rd)
-	req.Header.Set("Authorization", "Bearer "+tok)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	var out map[string]any
-	_ = json.Unmarshal(b, &out)
-	return resp.StatusCode, resp.Header.Get("ETag"), out
+	status, h, out := s.send(t, role, method, path, body, headers)
+	return status, h.Get("ETag"), out
 }
 
 // mustCreate creates a draft through the API as the editor and returns its

@@ -273,6 +273,10 @@ func TestOpenAPITour(t *testing.T) {
 	tr.do(call{role: "editor", method: "PUT", path: art, body: edited, header: map[string]string{"If-Match": `"1"`}, want: 200})
 	tr.do(call{role: "editor", method: "PUT", path: art, body: edited, header: map[string]string{"If-Match": `"1"`}, want: 412})
 	tr.do(call{role: "editor", method: "PUT", path: art, body: edited, want: 412})
+	// The preview of the edit before it is saved: the article page, no write.
+	tr.do(call{role: "editor", method: "POST", path: "/admin/preview", body: strings.Replace(edited, "{", `{"id":"`+id+`",`, 1), want: 200})
+	tr.do(call{role: "editor", method: "POST", path: "/admin/preview", body: `{"title":""}`, want: 400})
+	tr.do(call{method: "POST", path: "/admin/preview", body: edited, want: 401})
 	tr.do(call{role: "editor", method: "POST", path: art + "/submit", want: 200})
 	tr.do(call{role: "editor", method: "POST", path: art + "/submit", body: `{}`, want: 409})
 	tr.do(call{role: "publisher", method: "POST", path: art + "/reject", body: `{"reason":"Cần bổ sung nguồn tin."}`, want: 200})

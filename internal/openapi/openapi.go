@@ -57,8 +57,8 @@ type Exclusion struct {
 var Exclusions = []Exclusion{
 	{Path: "$default", Reason: "API Gateway's catch-all route (SiteFunction.NotFound): no route of its own, " +
 		"the reader site's 404 page, or a JSON not_found for an API path, which the Validator holds to the error schema"},
-	{Function: "SiteFunction", Reason: "the reader site: server-rendered HTML pages, RSS feeds, the sitemap, " +
-		"robots.txt and static files, not JSON"},
+	{Function: "SiteFunction", Method: "GET", Reason: "the reader site: server-rendered HTML pages, RSS feeds, the sitemap, " +
+		"robots.txt and static files, not JSON (its POST /admin/preview, JSON in, is described)"},
 	{Function: "PollsFunction", Method: "POST", Path: "/binh-chon/{id}", Reason: "the reader site's no-JavaScript poll form: " +
 		"application/x-www-form-urlencoded in, 303 redirects to the site's pages and small HTML error pages out"},
 	{Function: "ConsoleFunction", Reason: "the editors' console: its HTML, CSS and JavaScript files and the config.json " +

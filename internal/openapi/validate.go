@@ -20,6 +20,11 @@ import (
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 )
 
+// An HTML answer (the editors' preview, POST /admin/preview) is checked as
+// a string. Registration is global in openapi3filter and not safe
+// alongside validation, hence once, at init.
+func init() { openapi3filter.RegisterBodyDecoder("text/html", openapi3filter.FileBodyDecoder) }
+
 // Validator checks exchanges against the spec. It is safe for concurrent
 // use; the document it was made from must not change afterwards.
 type Validator struct {
