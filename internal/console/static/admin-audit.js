@@ -12,18 +12,6 @@
   };
   var TYPES = { article: "Bài viết", category: "Chuyên mục", link: "Liên kết", poll: "Bình chọn" };
 
-  // mySubject is the signed-in user's subject, which audit records name as
-  // their actor, read from the ID token the shell keeps for this tab.
-  function mySubject() {
-    try {
-      var t = JSON.parse(sessionStorage.getItem("eportal.console.tokens")).idToken;
-      var part = t.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-      return JSON.parse(atob(part)).sub || "";
-    } catch (e) {
-      return "";
-    }
-  }
-
   // names finds a readable name for each entity on the page: category and
   // link names from the public lists, article titles and poll questions
   // one request each (at most a page's worth); what cannot be read keeps
@@ -73,7 +61,7 @@
       return;
     }
     if (!current()) return;
-    var me = mySubject(), items = page.items || [];
+    var me = C.user().sub, items = page.items || [];
     var parts = [];
     if (entity || actor) {
       var what = entity ? describe(entity, found) : "";

@@ -139,7 +139,25 @@
     }, wait);
   }
 
+  // DRAFTS prefixes the article editor's unsaved work in localStorage
+  // (editor.js), which outlives the tab on purpose.
+  var DRAFTS = "eportal.console.draft.";
+  function draftKeys() {
+    var keys = [];
+    for (var i = 0; i < localStorage.length; i++) {
+      if (localStorage.key(i).indexOf(DRAFTS) === 0) keys.push(localStorage.key(i));
+    }
+    return keys;
+  }
+
+  // signOut ends the session. Unsaved drafts kept on this machine go with
+  // it, after asking: on a shared computer the next person must not find
+  // them.
   function signOut() {
+    var drafts = draftKeys();
+    if (drafts.length && !window.confirm("Trên máy này còn " + drafts.length + " bài đang soạn chưa lưu. " +
+      "Đăng xuất sẽ xóa chúng khỏi máy. Vẫn đăng xuất?")) return;
+    drafts.forEach(function (k) { localStorage.removeItem(k); });
     clearTokens();
     // Back from the logout page, the console says so rather than sending
     // the browser straight to the sign-in page again.
@@ -200,7 +218,7 @@
     var c = claims(tokens.idToken);
     var groups = c["cognito:groups"] || [];
     var role = ["admin", "publisher", "editor"].filter(function (g) { return groups.indexOf(g) >= 0; })[0] || "";
-    return { name: c.name || c.email || c["cognito:username"] || c.sub, role: role };
+    return { name: c.name || c.email || c["cognito:username"] || c.sub, role: role, sub: c.sub || "" };
   }
 
   // ---------------------------------------------------------------- pages

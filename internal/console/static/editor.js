@@ -157,7 +157,7 @@
         if (!current()) return;
         var f = fields();
         if (same(f, saved)) localStorage.removeItem(draftKey);
-        else localStorage.setItem(draftKey, JSON.stringify({ fields: f, at: new Date().toISOString(), version: state.article.version || 0 }));
+        else localStorage.setItem(draftKey, JSON.stringify({ fields: f, sub: u.sub, at: new Date().toISOString(), version: state.article.version || 0 }));
       }, 300);
     }
     [title, summary, tags, author, source, coverURL, coverCaption].forEach(function (i) { i.addEventListener("input", keepDraft); });
@@ -167,7 +167,9 @@
 
     var restoreBox = el("div", { "class": "restore" });
     var draft = readDraft(draftKey);
-    if (draft && draft.fields && !same(draft.fields, saved)) {
+    // Only its author is offered a draft: another user of this machine
+    // neither sees nor restores it (sign-out clears them all).
+    if (draft && draft.fields && draft.sub === u.sub && !same(draft.fields, saved)) {
       var restore = el("button", { type: "button", "class": "primary", text: "Khôi phục bản đang soạn" });
       var discard = el("button", { type: "button", text: "Bỏ bản đang soạn" });
       restore.addEventListener("click", function () {
@@ -302,7 +304,7 @@
     // keepMine shows the unsaved fields as text to copy from, and keeps
     // them in this article's local draft.
     function keepMine(mine) {
-      localStorage.setItem(draftKey, JSON.stringify({ fields: mine, at: new Date().toISOString(), version: state.article.version || 0 }));
+      localStorage.setItem(draftKey, JSON.stringify({ fields: mine, sub: u.sub, at: new Date().toISOString(), version: state.article.version || 0 }));
       var text = "Tiêu đề: " + mine.title + "\n\nTóm tắt: " + mine.summary + "\n\nNội dung (HTML):\n" + mine.body +
         "\n\nTừ khóa: " + mine.tags.join(", ") + "\nTác giả: " + mine.author + "\nNguồn: " + mine.source;
       var area = el("textarea", { id: "ban-cua-ban", rows: "10", readonly: "" });
