@@ -86,6 +86,9 @@ func (b noBucket) PresignPut(context.Context, string, string, int64, time.Durati
 func (b noBucket) Get(context.Context, string, int64) ([]byte, error)        { return nil, b.err() }
 func (b noBucket) Put(context.Context, string, string, string, []byte) error { return b.err() }
 func (b noBucket) Delete(context.Context, ...string) error                   { return b.err() }
+func (b noBucket) PutAttachment(context.Context, string, string, string, string, []byte) error {
+	return b.err()
+}
 
 // StreamHandler is a function fed by the table's stream, as Lambda calls it
 // (and infra/streamlocal locally).

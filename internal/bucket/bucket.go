@@ -1,5 +1,6 @@
 // Package bucket is the S3 adapter of the media library: presigned uploads,
-// reading an upload, writing and deleting objects. It translates S3 errors
+// reading an upload, writing (variants, and attachments with their
+// Content-Disposition) and deleting objects. It translates S3 errors
 // into portal errors, as package dynamo does DynamoDB's.
 package bucket
 
@@ -74,11 +75,23 @@ func (b *Bucket) Get(ctx context.Context, key string, limit int64) ([]byte, erro
 //
 // Errors: EUNAVAILABLE.
 func (b *Bucket) Put(ctx context.Context, key, contentType, cacheControl string, data []byte) error {
+	return translate("bucket.Put", b.put(ctx, key, contentType, cacheControl, nil, data))
+}
+
+// PutAttachment stores data at key as Put does, with the
+// Content-Disposition it is served with (S3 returns it, and so the edge).
+//
+// Errors: EUNAVAILABLE.
+func (b *Bucket) PutAttachment(ctx context.Context, key, contentType, cacheControl, disposition string, data []byte) error {
+	return translate("bucket.PutAttachment", b.put(ctx, key, contentType, cacheControl, &disposition, data))
+}
+
+func (b *Bucket) put(ctx context.Context, key, contentType, cacheControl string, disposition *string, data []byte) error {
 	_, err := b.client.PutObject(ctx, &s3.PutObjectInput{
 		Bucket: &b.name, Key: &key, Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data))),
-		ContentType: &contentType, CacheControl: &cacheControl,
+		ContentType: &contentType, CacheControl: &cacheControl, ContentDisposition: disposition,
 	})
-	return translate("bucket.Put", err)
+	return err
 }
 
 // Delete deletes the objects at keys (at most 1,000) in one call; a missing

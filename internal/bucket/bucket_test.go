@@ -96,3 +96,25 @@ func TestPutGetDelete(t *testing.T) {
 		t.Errorf("Delete of nothing: %v", err)
 	}
 }
+
+// TestPutAttachment: the object keeps its Content-Disposition, which S3
+// (and so the edge) answers a GET with.
+func TestPutAttachment(t *testing.T) {
+	ctx := context.Background()
+	st := buckettest.Must(t)
+	const disp = `attachment; filename="bao-cao.pdf"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o.pdf`
+	if err := st.Bucket.PutAttachment(ctx, "media/x/file/bao-cao.pdf", "application/pdf", "public, max-age=60", disp, []byte("%PDF-1.4")); err != nil {
+		t.Fatal(err)
+	}
+	out, err := st.Client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(buckettest.Name), Key: aws.String("media/x/file/bao-cao.pdf")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Body.Close()
+	if got := aws.ToString(out.ContentDisposition); got != disp {
+		t.Errorf("stored Content-Disposition %q; want %q", got, disp)
+	}
+	if got := aws.ToString(out.ContentType); got != "application/pdf" {
+		t.Errorf("stored Content-Type %q; want application/pdf", got)
+	}
+}

@@ -15,7 +15,8 @@ import (
 	"eportal/internal/portal"
 )
 
-// mediaItem is a media library entry: PK=MEDIA#<id>, SK=MEDIA;
+// mediaItem is a media library entry (an image or a file, by kind):
+// PK=MEDIA#<id>, SK=MEDIA;
 // GSI1PK=MEDIA, GSI1SK=<createdAt ms>#<id> for the library, newest first.
 // usedBy is the string set of the articles that use the image
 // (portal.Article.MediaRefs), which the article transactions keep
@@ -24,6 +25,7 @@ type mediaItem struct {
 	PK, SK         string
 	GSI1PK, GSI1SK string
 	ID             string                `dynamodbav:"id"`
+	Kind           string                `dynamodbav:"kind,omitempty"` // absent: an image
 	FileName       string                `dynamodbav:"fileName"`
 	ContentType    string                `dynamodbav:"contentType"`
 	Size           int64                 `dynamodbav:"size"`
@@ -42,7 +44,7 @@ type mediaItem struct {
 func newMediaItem(m *portal.Media) mediaItem {
 	return mediaItem{
 		PK: mediaPK(m.ID), SK: skMedia, GSI1PK: mediaLibrary, GSI1SK: mediaSK(m.CreatedAt, m.ID),
-		ID: m.ID, FileName: m.FileName, ContentType: m.ContentType, Size: m.Size,
+		ID: m.ID, Kind: m.Kind, FileName: m.FileName, ContentType: m.ContentType, Size: m.Size,
 		Status: m.Status, Reason: m.Reason, URL: m.URL, Width: m.Width, Height: m.Height, Variants: m.Variants,
 		CreatedBy: m.CreatedBy, CreatedAt: formatMilli(m.CreatedAt), UpdatedAt: formatMilli(m.UpdatedAt),
 	}
@@ -57,8 +59,12 @@ func (it mediaItem) media() (*portal.Media, error) {
 	if err != nil {
 		return nil, fmt.Errorf("media %s updatedAt: %w", it.ID, err)
 	}
+	kind := it.Kind
+	if kind == "" {
+		kind = portal.MediaImage
+	}
 	return &portal.Media{
-		ID: it.ID, FileName: it.FileName, ContentType: it.ContentType, Size: it.Size,
+		ID: it.ID, Kind: kind, FileName: it.FileName, ContentType: it.ContentType, Size: it.Size,
 		Status: it.Status, Reason: it.Reason, URL: it.URL, Width: it.Width, Height: it.Height, Variants: it.Variants,
 		UsedBy: it.UsedBy, Uses: len(it.UsedBy), CreatedBy: it.CreatedBy, CreatedAt: created, UpdatedAt: updated,
 	}, nil

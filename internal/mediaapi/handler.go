@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 
 	"eportal/internal/apigw"
 	"eportal/internal/auth"
+	"eportal/internal/docfile"
 	"eportal/internal/imaging"
 	"eportal/internal/portal"
 	"eportal/internal/sanitize"
@@ -46,6 +48,9 @@ type Bucket interface {
 	Get(ctx context.Context, key string, limit int64) ([]byte, error)
 	// Put stores data at key with its content type and cache lifetime.
 	Put(ctx context.Context, key, contentType, cacheControl string, data []byte) error
+	// PutAttachment stores data as Put does, served with disposition as
+	// its Content-Disposition.
+	PutAttachment(ctx context.Context, key, contentType, cacheControl, disposition string, data []byte) error
 	// Delete deletes the objects at keys; a missing one is no error.
 	Delete(ctx context.Context, keys ...string) error
 }
@@ -72,6 +77,12 @@ func UploadKey(id string) string { return UploadPrefix + id }
 
 // VariantKey returns the object key of media id's variant in slot.
 func VariantKey(id string, slot int) string { return "media/" + id + "/" + itoa(slot) }
+
+// FileKey returns the object key of file id stored as name (its
+// docfile.SafeName): under media/ as the variants are, so that the edge's
+// one media behaviour, its origin access control and the functions' roles
+// cover files too; the path MEDIA_BASE_URL/<id>/file/<name> is the key.
+func FileKey(id, name string) string { return "media/" + id + "/file/" + name }
 
 // route is one route: the role it needs and what serves it.
 type request struct {
@@ -171,8 +182,10 @@ type upload struct {
 }
 
 // createMedia serves POST /admin/media (201): it checks the declared name,
-// type and size, records a pending library entry and returns a presigned
-// PUT for the bytes. The declared type and size are bound into the URL's
+// type and size (an image of at most imaging.MaxBytes, or a document of at
+// most docfile.MaxBytes, which makes a file entry served at
+// MEDIA_BASE_URL/<id>/file/<safe name>), records a pending library entry
+// and returns a presigned PUT for the bytes. The declared type and size are bound into the URL's
 // signature; the processor checks the bytes themselves.
 func (h *Handler) createMedia(ctx context.Context, r *request) apigw.Response {
 	var in uploadInput
@@ -186,21 +199,26 @@ func (h *Handler) createMedia(ctx context.Context, r *request) apigw.Response {
 	case len(name) > MaxFileName:
 		return h.fail(ctx, portal.Errorf(portal.EINVALID, "fileName must be at most %d bytes.", MaxFileName))
 	}
-	format, ok := imaging.FormatOf(in.ContentType)
-	if !ok {
-		return h.fail(ctx, portal.Errorf(portal.EMEDIATYPE, "contentType must be image/jpeg, image/png or image/webp."))
+	m := &portal.Media{
+		ID: h.newID(), FileName: name, Size: in.Size,
+		Status: portal.MediaPending, CreatedBy: r.caller.Subject, CreatedAt: r.now, UpdatedAt: r.now,
+	}
+	var limit int64
+	if format, ok := imaging.FormatOf(in.ContentType); ok {
+		m.Kind, m.ContentType, limit = portal.MediaImage, format.ContentType(), imaging.MaxBytes
+		m.URL = h.variantURL(m.ID, slots()[len(slots())-1])
+	} else if format, ok := docfile.FormatOf(in.ContentType); ok {
+		m.Kind, m.ContentType, limit = portal.MediaFile, format.ContentType(), docfile.MaxBytes
+		m.URL = h.baseURL + "/" + m.ID + "/file/" + docfile.SafeName(name, format)
+	} else {
+		return h.fail(ctx, portal.Errorf(portal.EMEDIATYPE, "contentType must be image/jpeg, image/png, image/webp, application/pdf, application/msword or %s.", docfile.DOCX.ContentType()))
 	}
 	switch {
 	case in.Size < 1:
 		return h.fail(ctx, portal.Errorf(portal.EINVALID, "size must be the file's length in bytes."))
-	case in.Size > imaging.MaxBytes:
-		return h.fail(ctx, portal.Errorf(portal.ETOOLARGE, "The file is larger than %d MB.", imaging.MaxBytes>>20))
+	case in.Size > limit:
+		return h.fail(ctx, portal.Errorf(portal.ETOOLARGE, "The file is larger than %d MB.", limit>>20))
 	}
-	m := &portal.Media{
-		ID: h.newID(), FileName: name, ContentType: format.ContentType(), Size: in.Size,
-		Status: portal.MediaPending, CreatedBy: r.caller.Subject, CreatedAt: r.now, UpdatedAt: r.now,
-	}
-	m.URL = h.variantURL(m.ID, slots()[len(slots())-1])
 	// Presigning is a local computation: done first, its failure leaves no
 	// entry behind.
 	u, err := h.bucket.PresignPut(ctx, UploadKey(m.ID), m.ContentType, m.Size, UploadExpiry)
@@ -267,7 +285,7 @@ type articleRef struct {
 }
 
 // deleteMedia serves DELETE /admin/media/{id} (204): the entry, its upload
-// and its variants; 409 with the articles (id, title) while any uses the
+// and its variants or file; 409 with the articles (id, title) while any uses the
 // image as its cover or in its body.
 func (h *Handler) deleteMedia(ctx context.Context, r *request) apigw.Response {
 	id := r.PathParameters["id"]
@@ -286,7 +304,11 @@ func (h *Handler) deleteMedia(ctx context.Context, r *request) apigw.Response {
 	if err != nil {
 		return h.fail(ctx, err)
 	}
-	if err := h.bucket.Delete(ctx, objectKeys(id)...); err != nil {
+	keys, err := h.objectKeys(ctx, id)
+	if err != nil {
+		return h.fail(ctx, err)
+	}
+	if err := h.bucket.Delete(ctx, keys...); err != nil {
 		return h.fail(ctx, err)
 	}
 	// ENOTFOUND: a concurrent DELETE finished first.
@@ -319,13 +341,24 @@ func (h *Handler) refuseInUse(ctx context.Context, usedBy []string) apigw.Respon
 	return apigw.JSON(http.StatusConflict, out, apigw.NoStore)
 }
 
-// objectKeys are every key media id may have objects at.
-func objectKeys(id string) []string {
+// objectKeys are every key media id may have objects at: its upload, and
+// its variants or, for a file, the file (named in the entry's url).
+func (h *Handler) objectKeys(ctx context.Context, id string) ([]string, error) {
 	keys := []string{UploadKey(id)}
+	m, err := h.store.Media(ctx, id)
+	switch {
+	case portal.ErrorCode(err) == portal.ENOTFOUND:
+		// A concurrent DELETE finished first: nothing is left to delete.
+		return keys, nil
+	case err != nil:
+		return nil, err
+	case m.Kind == portal.MediaFile:
+		return append(keys, FileKey(id, path.Base(m.URL))), nil
+	}
 	for _, s := range slots() {
 		keys = append(keys, VariantKey(id, s))
 	}
-	return keys
+	return keys, nil
 }
 
 // ValidID reports whether id has the shape of a media id: 16 lower-case

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"eportal/internal/docfile"
 	"eportal/internal/imaging"
 	"eportal/internal/portal"
 )
@@ -78,14 +80,11 @@ func (p *Processor) Process(ctx context.Context, key string) error {
 	case m.Status != portal.MediaPending:
 		return p.bucket.Delete(ctx, key)
 	}
-	data, err := p.bucket.Get(ctx, key, imaging.MaxBytes)
-	switch portal.ErrorCode(err) {
-	case "":
-	case portal.ENOTFOUND: // processed already, by an earlier delivery
-		return nil
-	case portal.ETOOLARGE:
-		return p.reject(ctx, m, key, err)
-	default:
+	if m.Kind == portal.MediaFile {
+		return p.processFile(ctx, m, key)
+	}
+	data, done, err := p.read(ctx, m, key, imaging.MaxBytes)
+	if done || err != nil {
 		return err
 	}
 	img, err := imaging.Process(data)
@@ -143,6 +142,58 @@ func (p *Processor) Process(ctx context.Context, key string) error {
 		return err
 	}
 	p.log.InfoContext(ctx, "media: ready", "id", id, "format", string(img.Format), "width", img.Width, "height", img.Height, "variants", len(img.Variants))
+	return p.bucket.Delete(ctx, key)
+}
+
+// read returns the upload at key of at most limit bytes; done when there is
+// nothing left to do: processed already, by an earlier delivery, or
+// rejected as too large.
+func (p *Processor) read(ctx context.Context, m *portal.Media, key string, limit int64) (data []byte, done bool, err error) {
+	data, err = p.bucket.Get(ctx, key, limit)
+	switch portal.ErrorCode(err) {
+	case "":
+		return data, false, nil
+	case portal.ENOTFOUND:
+		return nil, true, nil
+	case portal.ETOOLARGE:
+		return nil, true, p.reject(ctx, m, key, err)
+	}
+	return nil, true, err
+}
+
+// processFile finishes file entry m: the bytes must be the document type
+// declared (docfile.Check); they are then stored as they are at
+// FileKey(id, <the safe name ending m.URL>), with the declared type and a
+// Content-Disposition naming the editor's file, the entry marked ready and
+// the upload deleted. A refused file is rejected with the reason.
+func (p *Processor) processFile(ctx context.Context, m *portal.Media, key string) error {
+	data, done, err := p.read(ctx, m, key, docfile.MaxBytes)
+	if done || err != nil {
+		return err
+	}
+	format, ok := docfile.FormatOf(m.ContentType)
+	if !ok {
+		return p.reject(ctx, m, key, portal.Errorf(portal.EMEDIATYPE, "The file's declared type is not a document type."))
+	}
+	if err := docfile.Check(format, data); err != nil {
+		return p.reject(ctx, m, key, err)
+	}
+	name := path.Base(m.URL)
+	k := FileKey(m.ID, name)
+	if err := p.bucket.PutAttachment(ctx, k, format.ContentType(), CacheControl, docfile.Disposition(m.FileName, name), data); err != nil {
+		return err
+	}
+	m.Status, m.Reason = portal.MediaReady, ""
+	m.UpdatedAt = p.now().UTC().Truncate(time.Millisecond)
+	err = p.store.UpdateMedia(ctx, m)
+	if portal.ErrorCode(err) == portal.ENOTFOUND {
+		// Deleted while it was being processed: take the file back.
+		return p.bucket.Delete(ctx, k, key)
+	}
+	if err != nil {
+		return err
+	}
+	p.log.InfoContext(ctx, "media: ready", "id", m.ID, "format", string(format), "bytes", len(data))
 	return p.bucket.Delete(ctx, key)
 }
 

@@ -18,15 +18,25 @@ const (
 	MediaDeleting = "deleting"
 )
 
-// Media is an image of the media library.
+// Media kinds: an image, served as variants, or a file, a document
+// attachment (PDF, DOC, DOCX) served as it was uploaded. An entry recorded
+// before kinds existed is an image.
+const (
+	MediaImage = "image"
+	MediaFile  = "file"
+)
+
+// Media is an image or a file of the media library.
 type Media struct {
 	ID          string `json:"id"`
+	Kind        string `json:"kind"`        // MediaImage or MediaFile
 	FileName    string `json:"fileName"`    // as the editor's file was named; a label only
 	ContentType string `json:"contentType"` // as declared; the bytes decide the format
 	Size        int64  `json:"size"`        // declared bytes
 	Status      string `json:"status"`      // MediaPending, MediaReady or MediaRejected
 	Reason      string `json:"reason,omitempty"`
-	// URL is where the largest variant is served once the image is ready.
+	// URL is where the largest variant of an image, or the file itself, is
+	// served once ready.
 	URL string `json:"url"`
 	// Width and Height are the upright image's, once ready.
 	Width    int            `json:"width,omitempty"`
