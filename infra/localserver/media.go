@@ -182,29 +182,29 @@ func (m *MediaStore) notify(key string, size int64) {
 }
 
 // serveEdge serves GET and HEAD of BaseURL/<id>/<slot> from the bucket's
-// media/<id>/<slot>, as the edge does: the stored type, a year's immutable
-// caching, an ETag and conditional requests; anything else is 404.
+// media/<id>/<slot>, and of a file's BaseURL/<id>/file/<name> from
+// media/<id>/file/<name>, as the edge does: the stored type (and a file's
+// stored Content-Disposition), a year's immutable caching, an ETag and
+// conditional requests; anything else is 404.
 func (m *MediaStore) serveEdge(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "Method Not Allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	rest := strings.TrimPrefix(r.URL.Path, m.BaseURL+"/")
-	id, slot, _ := strings.Cut(rest, "/")
-	n, err := strconv.Atoi(slot)
-	if !mediaapi.ValidID(id) || err != nil || strconv.Itoa(n) != slot || !slices.Contains(imaging.Widths, n) {
+	key, ok := edgeKey(strings.TrimPrefix(r.URL.Path, m.BaseURL+"/"))
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
-	out, err := m.client.GetObject(r.Context(), &s3.GetObjectInput{Bucket: aws.String(MediaBucketName), Key: aws.String(mediaapi.VariantKey(id, n))})
+	out, err := m.client.GetObject(r.Context(), &s3.GetObjectInput{Bucket: aws.String(MediaBucketName), Key: aws.String(key)})
 	var noKey *types.NoSuchKey
 	switch {
 	case errors.As(err, &noKey):
 		http.NotFound(w, r)
 		return
 	case err != nil:
-		m.log.Error("media: read variant", "id", id, "slot", n, "err", err)
+		m.log.Error("media: read object", "key", key, "err", err)
 		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
 		return
 	}
@@ -218,8 +218,32 @@ func (m *MediaStore) serveEdge(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", aws.ToString(out.ContentType))
 	h.Set("Cache-Control", mediaapi.CacheControl)
 	h.Set("X-Content-Type-Options", "nosniff")
+	if d := aws.ToString(out.ContentDisposition); d != "" {
+		h.Set("Content-Disposition", d)
+	}
 	if out.ETag != nil {
 		h.Set("ETag", *out.ETag)
 	}
 	http.ServeContent(w, r, "", aws.ToTime(out.LastModified), bytes.NewReader(data))
+}
+
+// edgeKey returns the object key of a path under BaseURL: <id>/<slot> is a
+// variant, <id>/file/<name> a file (a docfile.SafeName: lower-case ASCII
+// letters, digits, hyphens and one dot).
+func edgeKey(rest string) (string, bool) {
+	id, tail, _ := strings.Cut(rest, "/")
+	if !mediaapi.ValidID(id) {
+		return "", false
+	}
+	if name, ok := strings.CutPrefix(tail, "file/"); ok {
+		if name == "" || strings.Count(name, ".") != 1 || strings.Trim(name, "abcdefghijklmnopqrstuvwxyz0123456789-.") != "" {
+			return "", false
+		}
+		return mediaapi.FileKey(id, name), true
+	}
+	n, err := strconv.Atoi(tail)
+	if err != nil || strconv.Itoa(n) != tail || !slices.Contains(imaging.Widths, n) {
+		return "", false
+	}
+	return mediaapi.VariantKey(id, n), true
 }

@@ -23,6 +23,7 @@ import (
 	"eportal/infra/localserver"
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
+	"eportal/internal/docfile/docfiletest"
 	"eportal/internal/mediaapi"
 )
 
@@ -95,7 +96,7 @@ func (s *mediaServer) upload(t *testing.T, name, contentType string, data []byte
 	if !strings.HasPrefix(uploadURL, s.url+localserver.S3Prefix) {
 		t.Fatalf("uploadUrl %q is not on the local server's own origin under %s", uploadURL, localserver.S3Prefix)
 	}
-	if want := localserver.MediaBaseURL + "/" + id + "/1280"; created["url"] != want {
+	if want := localserver.MediaBaseURL + "/" + id + "/1280"; strings.HasPrefix(contentType, "image/") && created["url"] != want {
 		t.Errorf("url = %v; want %s", created["url"], want)
 	}
 	if code := put(t, uploadURL, contentType, data); code != http.StatusOK {
@@ -260,5 +261,72 @@ func TestLocalMediaRefused(t *testing.T) {
 	s.media.Wait()
 	if _, m := s.api(t, "GET", "/admin/media/"+fmt.Sprint(created["id"]), ""); m["status"] != "pending" {
 		t.Errorf("entry after the refused PUT: %v; want it still pending", m)
+	}
+}
+
+// TestLocalMediaFile: a document attachment end to end over real HTTP. The
+// DOCX is served at its url as it was uploaded, with its type and
+// Content-Disposition: attachment naming the editor's file, as the edge
+// serves it from the object; an HTML file declared as a PDF is refused;
+// deleting the file takes it away.
+func TestLocalMediaFile(t *testing.T) {
+	s := newMediaServer(t)
+	const docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	data := docfiletest.DOCX()
+	id, _ := s.upload(t, "Báo cáo tháng 11.docx", docx, data)
+	m := s.settled(t, id)
+	path := localserver.MediaBaseURL + "/" + id + "/file/bao-cao-thang-11.docx"
+	if m["status"] != "ready" || m["kind"] != "file" || m["url"] != path {
+		t.Fatalf("entry after processing: %v; want a ready file at %s", m, path)
+	}
+	for _, method := range []string{http.MethodGet, http.MethodHead} {
+		req, _ := http.NewRequest(method, s.url+path, nil)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || (method == http.MethodGet && !bytes.Equal(body, data)) {
+			t.Errorf("%s %s: %d, %d bytes; want 200 and the %d bytes uploaded", method, path, resp.StatusCode, len(body), len(data))
+		}
+		want := map[string]string{
+			"Content-Type":           docx,
+			"Content-Disposition":    `attachment; filename="bao-cao-thang-11.docx"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%20th%C3%A1ng%2011.docx`,
+			"Cache-Control":          mediaapi.CacheControl,
+			"X-Content-Type-Options": "nosniff",
+		}
+		for h, v := range want {
+			if got := resp.Header.Get(h); got != v {
+				t.Errorf("%s %s: %s %q; want %q", method, path, h, got, v)
+			}
+		}
+	}
+	for _, p := range []string{"/file/bao-cao-thang-11.pdf", "/file/", "/file/BAO.docx", "/file/a.b.docx", "/file/..", "/file/x/y.docx"} {
+		resp, err := http.Get(s.url + localserver.MediaBaseURL + "/" + id + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s/%s%s: %d; want 404", localserver.MediaBaseURL, id, p, resp.StatusCode)
+		}
+	}
+
+	bad, _ := s.upload(t, "thong-bao.pdf", "application/pdf", []byte(`<!DOCTYPE html><script>alert(1)</script>`))
+	if m := s.settled(t, bad); m["status"] != "rejected" || !strings.Contains(fmt.Sprint(m["reason"]), "not a PDF or a Word document") {
+		t.Errorf("HTML declared as a PDF: %v; want rejected with the reason", m)
+	}
+
+	if status, body := s.api(t, "DELETE", "/admin/media/"+id, ""); status != http.StatusNoContent {
+		t.Fatalf("DELETE: %d %v", status, body)
+	}
+	resp, err := http.Get(s.url + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("file after DELETE: %d; want 404", resp.StatusCode)
 	}
 }
