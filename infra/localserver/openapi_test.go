@@ -23,6 +23,7 @@ import (
 	"eportal/infra/localserver"
 	"eportal/infra/tables"
 	"eportal/internal/apigw"
+	"eportal/internal/docfile/docfiletest"
 	"eportal/internal/openapi"
 )
 
@@ -313,6 +314,8 @@ func TestOpenAPITour(t *testing.T) {
 		{role: "admin", method: "POST", path: "/admin/categories", body: `{"name":"Khóa XXIII"}`, want: 409},
 		{role: "admin", method: "PUT", path: "/admin/categories/khoa-xxiii", body: `{"name":"Khóa XXIII (2025-2030)","parentId":"dang-cong-san-viet-nam","position":10}`,
 			header: map[string]string{"If-Match": `"1"`}, want: 200},
+		{role: "editor", method: "GET", path: "/admin/categories", want: 200},
+		{method: "GET", path: "/admin/categories", want: 401},
 		{role: "admin", method: "DELETE", path: "/admin/categories/dang-cong-san-viet-nam", want: 409},
 		{role: "admin", method: "DELETE", path: "/admin/categories/khoa-xxiii", header: map[string]string{"If-Match": `"2"`}, want: 204},
 		{role: "admin", method: "POST", path: "/admin/links", body: `{"title":"Trang FTP","url":"ftp://example.vn"}`, want: 400},
@@ -323,6 +326,9 @@ func TestOpenAPITour(t *testing.T) {
 	link := "/admin/links/" + fmt.Sprint(l["id"])
 	tr.do(call{role: "admin", method: "PUT", path: link, body: `{"title":"Báo Nhân Dân điện tử","url":"https://nhandan.vn","position":6}`,
 		header: map[string]string{"If-Match": `"1"`}, want: 200})
+	if _, got := tr.do(call{role: "editor", method: "GET", path: "/admin/links", want: 200}); !strings.Contains(fmt.Sprint(got["items"]), "Báo Nhân Dân điện tử") {
+		t.Errorf("GET /admin/links right after the change: %v; want the changed link", got["items"])
+	}
 	tr.do(call{role: "admin", method: "DELETE", path: link, want: 204})
 
 	// Polls as admins manage them, and their refusals to voters.
@@ -359,6 +365,7 @@ func TestOpenAPITour(t *testing.T) {
 	for _, c := range []call{
 		{role: "editor", method: "POST", path: "/admin/media", body: `{"fileName":"a.svg","contentType":"image/svg+xml","size":10}`, want: 415},
 		{role: "editor", method: "POST", path: "/admin/media", body: `{"fileName":"a.png","contentType":"image/png","size":10485761}`, want: 413},
+		{role: "editor", method: "POST", path: "/admin/media", body: `{"fileName":"a.pdf","contentType":"application/pdf","size":20971521}`, want: 413},
 		{role: "editor", method: "POST", path: "/admin/media", body: `{"fileName":"","contentType":"image/png","size":10}`, want: 400},
 		{role: "editor", method: "GET", path: "/admin/media?limit=0", want: 400},
 		{role: "editor", method: "GET", path: "/admin/media/aaaaaaaaaaaaaaaa", want: 404},
@@ -378,6 +385,19 @@ func TestOpenAPITour(t *testing.T) {
 		t.Errorf("GET %s = %v; want ready", mediaPath, m)
 	}
 	tr.do(call{role: "editor", method: "GET", path: "/admin/media?limit=5", want: 200})
+	// A document attachment: kind file, ready, then deleted.
+	pdf := docfiletest.PDF()
+	_, attachment := tr.do(call{role: "editor", method: "POST", path: "/admin/media",
+		body: fmt.Sprintf(`{"fileName":"Quyết định.pdf","contentType":"application/pdf","size":%d}`, len(pdf)), want: 201})
+	if code := put(t, fmt.Sprint(attachment["uploadUrl"]), "application/pdf", pdf); code != http.StatusOK {
+		t.Fatalf("PUT the PDF to the presigned URL: %d", code)
+	}
+	tr.media.Wait()
+	docPath := "/admin/media/" + fmt.Sprint(attachment["id"])
+	if _, m := tr.do(call{role: "editor", method: "GET", path: docPath, want: 200}); m["status"] != "ready" || m["kind"] != "file" {
+		t.Errorf("GET %s = %v; want a ready file", docPath, m)
+	}
+	tr.do(call{role: "editor", method: "DELETE", path: docPath, want: 204})
 	// An article that uses the image as its cover keeps it from deletion
 	// (409 naming it) until the cover changes; one that uses an image the
 	// library does not hold is 400.

@@ -26,6 +26,8 @@ var roleFor = map[string]string{
 	"POST /admin/articles/{id}/unpublish":             "publisher",
 	"POST /admin/articles/{id}/archive":               "publisher",
 	"DELETE /admin/articles/{id}":                     "admin",
+	"GET /admin/categories":                           "editor",
+	"GET /admin/links":                                "editor",
 	"POST /admin/categories":                          "admin",
 	"PUT /admin/categories/{id}":                      "admin",
 	"DELETE /admin/categories/{id}":                   "admin",

@@ -253,3 +253,26 @@ func (h *Handler) deleteLink(ctx context.Context, r *request) apigw.Response {
 	}
 	return noContent()
 }
+
+// listCategories serves GET /admin/categories: the tree as GET /categories
+// has it, read from the table for this request and never cached. The
+// public route comes through the edge, cached for minutes; the console's
+// pages read this one so that an admin sees another's change at once and
+// sends If-Match with the version stored now.
+func (h *Handler) listCategories(ctx context.Context, _ *request) apigw.Response {
+	cats, err := h.store.Categories(ctx)
+	if err != nil {
+		return h.fail(ctx, err)
+	}
+	return h.ok(http.StatusOK, apigw.NewPage(portal.Tree(cats), ""), nil)
+}
+
+// listLinks serves GET /admin/links: the linked websites in order, as GET
+// /links has them, never cached (see listCategories).
+func (h *Handler) listLinks(ctx context.Context, _ *request) apigw.Response {
+	links, err := h.store.Links(ctx)
+	if err != nil {
+		return h.fail(ctx, err)
+	}
+	return h.ok(http.StatusOK, apigw.NewPage(links, ""), nil)
+}

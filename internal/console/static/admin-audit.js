@@ -22,12 +22,12 @@
     var keys = Object.keys(wanted);
     var jobs = [];
     if (keys.some(function (k) { return k.indexOf("category:") === 0; })) {
-      jobs.push(A.publicList("/categories").then(function walk(list) {
+      jobs.push(A.list("/categories").then(function walk(list) {
         list.forEach(function (c) { out["category:" + c.id] = c.name; walk(c.children || []); });
       }).catch(function () {}));
     }
     if (keys.some(function (k) { return k.indexOf("link:") === 0; })) {
-      jobs.push(A.publicList("/links").then(function (list) {
+      jobs.push(A.list("/links").then(function (list) {
         list.forEach(function (l) { out["link:" + l.id] = l.title; });
       }).catch(function () {}));
     }

@@ -22,15 +22,15 @@
     return ids;
   }
 
-  // load reads the tree with this page's recent writes laid over it
-  // (A.overlay), rebuilt from the flat list.
+  // load reads the tree (A.list: as stored now), rebuilt from the flat
+  // list.
   async function load() {
-    var flat = flatten(await A.publicList("/categories"), 0, []).map(function (x) {
+    var flat = flatten(await A.list("/categories"), 0, []).map(function (x) {
       var c = Object.assign({}, x.cat);
       delete c.children;
       return c;
     });
-    return build(A.overlay("category", flat));
+    return build(flat);
   }
 
   // build arranges flat categories into the tree, siblings by position.
@@ -107,7 +107,6 @@
           A.say(box.alert, "");
           try {
             await C.api("/admin/categories/" + encodeURIComponent(n.id), { method: "DELETE", headers: A.ifMatch(n.version) });
-            A.remember("category", n.id, null);
           } catch (e) {
             restore();
             A.say(box.alert, A.problem("Không xóa được chuyên mục “" + n.name + "”.", e));
@@ -191,7 +190,6 @@
         A.say(err, A.problem(cat ? "Không lưu được chuyên mục." : "Không thêm được chuyên mục.", ex));
         return;
       }
-      A.remember("category", saved1.id, saved1);
       saved((cat ? "Đã lưu chuyên mục “" : "Đã thêm chuyên mục “") + saved1.name + "”.");
     });
     return form;

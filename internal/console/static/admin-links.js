@@ -6,10 +6,9 @@
   var C = window.eportalConsole, A = window.eportalAdmin, el = C.el, root = C.root;
   var current = function () { return false; };
 
-  // load reads the list with this page's recent writes laid over it
-  // (A.overlay), in order.
+  // load reads the links (A.list: as stored now), in order.
   async function load() {
-    return A.overlay("link", await A.publicList("/links")).sort(function (a, b) { return a.position - b.position; });
+    return (await A.list("/links")).sort(function (a, b) { return a.position - b.position; });
   }
 
   async function render() {
@@ -72,7 +71,6 @@
         A.say(box.alert, "");
         try {
           await C.api("/admin/links/" + encodeURIComponent(l.id), { method: "DELETE", headers: A.ifMatch(l.version) });
-          A.remember("link", l.id, null);
         } catch (e) {
           restore();
           A.say(box.alert, A.problem("Không xóa được liên kết “" + l.title + "”.", e));
@@ -108,10 +106,10 @@
     for (var k = 0; k < changes.length && !failed; k++) {
       var c = changes[k];
       try {
-        A.remember("link", c.link.id, await C.api("/admin/links/" + encodeURIComponent(c.link.id), {
+        await C.api("/admin/links/" + encodeURIComponent(c.link.id), {
           method: "PUT", headers: A.ifMatch(c.link.version),
           body: { title: c.link.title, url: c.link.url, position: c.position }
-        }));
+        });
       } catch (e) {
         failed = A.problem("Không đổi được thứ tự.", e);
       }
@@ -163,7 +161,6 @@
         A.say(err, A.problem(link ? "Không lưu được liên kết." : "Không thêm được liên kết.", ex));
         return;
       }
-      A.remember("link", got.id, got);
       saved((link ? "Đã lưu liên kết “" : "Đã thêm liên kết “") + got.title + "”.");
     });
     return form;

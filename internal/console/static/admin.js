@@ -10,11 +10,6 @@
   // Vietnam has no daylight saving time: its offset is always +07:00.
   var VN_OFFSET = 7 * 3600 * 1000;
 
-  // What the pages wrote lately, by kind and id (A.remember), for as long
-  // as the edge may serve a list without it: its max-age (300 s) and a
-  // margin.
-  var recent = {}, RECENT = 6 * 60 * 1000;
-
   var A = window.eportalAdmin = {
     // field is a control with its label (and a hint tied to it by
     // aria-describedby).
@@ -92,43 +87,12 @@
       return b;
     },
 
-    // publicList reads a public list route (GET /categories, /links)
-    // revalidated with the API rather than from the browser's cache, so an
-    // admin sees their change at once.
-    publicList: async function (path) {
-      var r = await fetch(C.config().apiBase + path, { cache: "no-cache", headers: { Accept: "application/json" } });
-      if (!r.ok) {
-        var err = new Error("Máy chủ trả lời " + r.status + ".");
-        err.status = r.status;
-        throw err;
-      }
-      return (await r.json()).items || [];
-    },
-
-    // remember keeps what this page wrote (item, or null for a delete) to
-    // lay over the public lists it reads next: on AWS those lists come
-    // through the edge, cached for up to five minutes, so a list read right
-    // after a save may not have it yet.
-    remember: function (kind, id, item) {
-      (recent[kind] = recent[kind] || {})[id] = { item: item, at: Date.now() };
-    },
-    // overlay returns list (flat, items with id and version) with what was
-    // remembered of kind in the last RECENT ms laid over it: a newer
-    // version replaces the listed one, a deleted item goes, a new one is
-    // added.
-    overlay: function (kind, list) {
-      var mine = recent[kind] || {}, now = Date.now(), seen = {}, out = [];
-      var fresh = function (r) { return r && now - r.at <= RECENT; };
-      list.forEach(function (x) {
-        var r = mine[x.id];
-        seen[x.id] = true;
-        if (!fresh(r)) out.push(x);
-        else if (r.item) out.push((r.item.version || 1) >= (x.version || 1) ? r.item : x);
-      });
-      Object.keys(mine).forEach(function (id) {
-        if (!seen[id] && fresh(mine[id]) && mine[id].item) out.push(mine[id].item);
-      });
-      return out;
+    // list reads the category tree or the links (path "/categories",
+    // "/links") from the admin API's uncached routes: the public ones come
+    // through the edge, cached for minutes, which would hide another
+    // admin's change and send a stale If-Match.
+    list: async function (path) {
+      return (await C.api("/admin" + path)).items || [];
     },
 
     // ifMatch is the If-Match header for an entity's version.

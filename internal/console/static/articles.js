@@ -13,13 +13,13 @@
     { id: "archived", slug: "luu-tru", label: "Lưu trữ" }
   ];
 
-  // categories returns category names by id, from the public tree, read
-  // once per page load; ids stand in for names if it cannot be read.
+  // categories returns category names by id, from the tree as stored
+  // (GET /admin/categories, never cached), read once per page load; ids stand in for names if it cannot be read.
   async function categories() {
     if (categoryNames) return categoryNames;
     var names = {};
     try {
-      var r = await fetch(C.config().apiBase + "/categories");
+      var r = await C.request("/admin/categories");
       var list = [];
       var walk = function (items, depth) {
         (items || []).forEach(function (c) {
@@ -28,7 +28,7 @@
           walk(c.children, depth + 1);
         });
       };
-      if (r.ok) walk((await r.json()).items, 0);
+      if (r.ok) walk(r.body.items, 0);
       categoryList = list;
       categoryNames = names;
     } catch (e) { /* ids then */ }

@@ -31,16 +31,17 @@
     return new Date(Date.UTC(+m[1], m[2] - 1, +m[3], +m[4], +m[5]) - VN).toISOString().replace(".000Z", "Z");
   }
 
-  // categoryTree reads the public category tree: [{id, name, depth}] in
-  // order, and names by id.
+  // categoryTree reads the category tree as stored (GET /admin/categories,
+  // never cached: a category added a minute ago is offered): [{id, name,
+  // depth}] in order, and names by id.
   async function categoryTree() {
-    var r = await fetch(C.config().apiBase + "/categories");
+    var r = await C.request("/admin/categories");
     if (!r.ok) throw new Error("Không đọc được danh sách chuyên mục (" + r.status + ").");
     var list = [], names = {};
     var walk = function (items, depth) {
       (items || []).forEach(function (c) { list.push({ id: c.id, name: c.name, depth: depth }); names[c.id] = c.name; walk(c.children, depth + 1); });
     };
-    walk((await r.json()).items, 0);
+    walk(r.body.items, 0);
     return { list: list, names: names };
   }
 
