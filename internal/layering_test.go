@@ -20,6 +20,7 @@ func TestLayering(t *testing.T) {
 		"eportal/internal/adminapi": {"eportal/internal/dynamo", "github.com/aws/aws-sdk-go-v2"},
 		"eportal/internal/mediaapi": {"eportal/internal/dynamo", "eportal/internal/bucket", "github.com/aws/aws-sdk-go-v2"},
 		"eportal/internal/imaging":  {"github.com/aws/"},
+		"eportal/internal/docfile":  {"github.com/aws/"},
 		"eportal/internal/portal":   {"github.com/aws/"},
 		// The console serves files: no store, no SDK, in its handler or its
 		// function's wiring.

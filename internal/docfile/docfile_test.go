@@ -138,3 +138,23 @@ func TestDisposition(t *testing.T) {
 		t.Errorf("Disposition = %s\nwant %s", got, want)
 	}
 }
+
+// FuzzSniff: any bytes get a format or EMEDIATYPE, never a panic, and a
+// format only with its signature at the start.
+func FuzzSniff(f *testing.F) {
+	for _, seed := range [][]byte{docfiletest.PDF(), docfiletest.DOC(), docfiletest.DOCX(), lieAboutCount(docfiletest.DOCX(), 1), png, nil} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := docfile.Sniff(data)
+		if err != nil {
+			if portal.ErrorCode(err) != portal.EMEDIATYPE {
+				t.Fatalf("Sniff: %v; want %s", err, portal.EMEDIATYPE)
+			}
+			return
+		}
+		if prefix := map[docfile.Format]string{docfile.PDF: "%PDF-", docfile.DOC: "\xD0\xCF\x11\xE0", docfile.DOCX: "PK\x03\x04"}[got]; !bytes.HasPrefix(data, []byte(prefix)) {
+			t.Fatalf("Sniff = %s for % x", got, data[:min(len(data), 8)])
+		}
+	})
+}
