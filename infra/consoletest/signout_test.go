@@ -3,6 +3,7 @@ package consoletest
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"eportal/infra/browser"
 )
@@ -69,4 +70,36 @@ func TestDraftsStayWithTheirAuthor(t *testing.T) {
 	if session["eportal.console.tokens"] != "" {
 		t.Errorf("after sign-out the tokens are still in sessionStorage")
 	}
+}
+
+// TestBackAsksWithUnsavedWork: the browser's Back button with unsaved work
+// in the editor asks, as a console link does; staying keeps the editor and
+// its address, leaving shows the previous page.
+func TestBackAsksWithUnsavedWork(t *testing.T) {
+	t.Parallel()
+	s := mustStack(t)
+	p := browser.MustPage(t, browser.PageOptions{JavaScript: true})
+	s.signIn(t, p, "editor")
+	openEditor(t, p, "/quan-tri/bai-viet/moi")
+	if err := p.Type(t.Context(), "#tieu-de", "Đang viết dở"); err != nil {
+		t.Fatal(err)
+	}
+	var asked int
+	if err := p.Eval(t.Context(), `window.asked = 0, window.confirm = () => { window.asked++; return false; }, history.back(), true`, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `window.asked === 1`, "the question")
+	// Give a wrongly drawn page the time to appear before looking.
+	time.Sleep(300 * time.Millisecond)
+	var stayed bool
+	if err := p.Eval(t.Context(), `!!document.querySelector("#tieu-de") && document.querySelector("#tieu-de").value === "Đang viết dở" && location.pathname === "/quan-tri/bai-viet/moi"`, &stayed); err != nil || !stayed {
+		t.Errorf("declining Back: editor and address kept %v, %v", stayed, err)
+	}
+	if err := p.Eval(t.Context(), `window.asked`, &asked); err != nil || asked != 1 {
+		t.Errorf("asked %d times, %v; want once", asked, err)
+	}
+	if err := p.Eval(t.Context(), `window.confirm = () => true, history.back(), true`, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, `!document.querySelector("#tieu-de") && location.pathname === "/quan-tri/"`, "the desk after Back")
 }

@@ -313,8 +313,15 @@
   });
   // Following a link within the page (the skip link) fires popstate too:
   // only a change of page draws again.
+  // Back and Forward with unsaved work ask first, as a link does; staying
+  // puts the page's own address back.
   window.addEventListener("popstate", function () {
-    if (tokens && location.pathname + location.search !== renderedAt) render();
+    if (!tokens || location.pathname + location.search === renderedAt) return;
+    if (window.eportalConsole.beforeLeave && !window.eportalConsole.beforeLeave()) {
+      history.pushState(null, "", renderedAt);
+      return;
+    }
+    render();
   });
   document.getElementById("dang-xuat").addEventListener("click", signOut);
 
