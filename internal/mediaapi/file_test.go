@@ -2,6 +2,7 @@ package mediaapi_test
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"io"
 	"net/http"
@@ -222,5 +223,51 @@ func TestEntryWithoutKind(t *testing.T) {
 	resp, body := e.do(t, call{role: "editor", method: "GET", route: "/admin/media/{id}", params: map[string]string{"id": m.ID}})
 	if resp.StatusCode != http.StatusOK || body["kind"] != portal.MediaImage {
 		t.Errorf("GET: %d %v; want kind image", resp.StatusCode, body)
+	}
+}
+
+// TestDeleteGuardFile: a file an article uses cannot be deleted, as an
+// image cannot. Articles do not reference files yet, so the use is written
+// as the article transactions write it (ADD usedBy).
+func TestDeleteGuardFile(t *testing.T) {
+	e := mustEnv(t)
+	m := e.upload(t, "Quyết định.pdf", "application/pdf", docfiletest.PDF())
+	if m.Status != portal.MediaReady {
+		t.Fatalf("entry %+v; want ready", m)
+	}
+	use := func(expr string) {
+		t.Helper()
+		_, err := e.store.DB.UpdateItem(t.Context(), &dynamodb.UpdateItemInput{
+			TableName: aws.String(e.store.Table),
+			Key: map[string]types.AttributeValue{
+				"PK": &types.AttributeValueMemberS{Value: "MEDIA#" + m.ID}, "SK": &types.AttributeValueMemberS{Value: "MEDIA"},
+			},
+			UpdateExpression:          aws.String(expr + " usedBy :a"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":a": &types.AttributeValueMemberSS{Value: []string{"bai-mot"}}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	use("ADD")
+	key := mediaapi.FileKey(m.ID, "quyet-dinh.pdf")
+	del := call{role: "editor", method: "DELETE", route: "/admin/media/{id}", params: map[string]string{"id": m.ID}}
+	resp, body := e.do(t, del)
+	if articles, _ := body["articles"].([]any); resp.StatusCode != http.StatusConflict || len(articles) != 1 ||
+		!strings.Contains(fmt.Sprint(body["error"]), "The file is used by 1 article") {
+		t.Fatalf("DELETE of a file in use: %d %v; want 409 naming the article", resp.StatusCode, body)
+	}
+	if e.object(t, key) == nil {
+		t.Fatal("the refused delete deleted the file")
+	}
+	if after, err := e.store.Media(t.Context(), m.ID); err != nil || after.Status != portal.MediaReady {
+		t.Errorf("entry after the refused delete: %+v, %v; want it ready", after, err)
+	}
+	use("DELETE")
+	if resp, body := e.do(t, del); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("DELETE once unused: %d %v", resp.StatusCode, body)
+	}
+	if e.object(t, key) != nil {
+		t.Error("the file survived its delete")
 	}
 }

@@ -299,7 +299,7 @@ func (h *Handler) deleteMedia(ctx context.Context, r *request) apigw.Response {
 	// would leave objects no entry names.
 	usedBy, err := h.store.MarkMediaDeleting(ctx, id, r.now)
 	if portal.ErrorCode(err) == portal.ECONFLICT && len(usedBy) > 0 {
-		return h.refuseInUse(ctx, usedBy)
+		return h.refuseInUse(ctx, id, usedBy)
 	}
 	if err != nil {
 		return h.fail(ctx, err)
@@ -320,8 +320,13 @@ func (h *Handler) deleteMedia(ctx context.Context, r *request) apigw.Response {
 }
 
 // refuseInUse answers 409 naming the articles of usedBy (the first
-// MaxUsersShown, sorted by id; a deleted one by its id alone).
-func (h *Handler) refuseInUse(ctx context.Context, usedBy []string) apigw.Response {
+// MaxUsersShown, sorted by id; a deleted one by its id alone) that keep
+// entry id, an image or a file, from deletion.
+func (h *Handler) refuseInUse(ctx context.Context, id string, usedBy []string) apigw.Response {
+	what := "image"
+	if m, err := h.store.Media(ctx, id); err == nil && m.Kind == portal.MediaFile {
+		what = "file"
+	}
 	slices.Sort(usedBy)
 	shown := usedBy[:min(len(usedBy), MaxUsersShown)]
 	titles, err := h.store.ArticleTitles(ctx, shown)
@@ -331,9 +336,9 @@ func (h *Handler) refuseInUse(ctx context.Context, usedBy []string) apigw.Respon
 	var out inUse
 	out.Error.Code = portal.ECONFLICT
 	if len(usedBy) == 1 {
-		out.Error.Message = "The image is used by 1 article; remove it from the article first."
+		out.Error.Message = fmt.Sprintf("The %s is used by 1 article; remove it from the article first.", what)
 	} else {
-		out.Error.Message = fmt.Sprintf("The image is used by %d articles; remove it from them first.", len(usedBy))
+		out.Error.Message = fmt.Sprintf("The %s is used by %d articles; remove it from them first.", what, len(usedBy))
 	}
 	for _, a := range shown {
 		out.Articles = append(out.Articles, articleRef{ID: a, Title: titles[a]})
