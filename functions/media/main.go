@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"eportal/internal/lambdaenv"
+	"eportal/internal/lambdaenv/mediaenv"
 	"eportal/internal/mediaapi"
 )
 
@@ -27,7 +28,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	media, err := lambdaenv.LoadMedia(ctx)
+	media, err := mediaenv.Load(ctx)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,8 @@
-package lambdaenv
+// Package mediaenv reads the media functions' configuration from their
+// environment. It is apart from lambdaenv so that only the media functions
+// link the S3 client: every other function's bootstrap stays without it
+// (the layering test holds this).
+package mediaenv
 
 import (
 	"context"
@@ -22,11 +26,11 @@ type Media struct {
 	BaseURL string
 }
 
-// LoadMedia reads MEDIA_BUCKET and MEDIA_BASE_URL and builds the S3 client,
+// Load reads MEDIA_BUCKET and MEDIA_BASE_URL and builds the S3 client,
 // without any call. With AWS_ENDPOINT_URL_S3 set (an S3-compatible store
 // such as make run's) it addresses the bucket path-style. It fails, naming
 // the variable, when one is missing or malformed.
-func LoadMedia(ctx context.Context) (*Media, error) {
+func Load(ctx context.Context) (*Media, error) {
 	name := os.Getenv("MEDIA_BUCKET")
 	if name == "" {
 		return nil, fmt.Errorf("MEDIA_BUCKET is not set")
