@@ -1,4 +1,5 @@
-// Thư viện ảnh: the media library (GET /admin/media), uploads (POST
+// Thư viện ảnh: the media library (GET /admin/media): images, and the
+// documents (PDF, DOC, DOCX) legal documents attach; uploads (POST
 // /admin/media, then a PUT of the bytes to the presigned URL, then the
 // entry polled until the processor makes it ready or rejects it), finding
 // by file name among the loaded pages, and delete (DELETE
@@ -10,6 +11,12 @@
   var C = window.eportalConsole, A = window.eportalAdmin, el = C.el, form = C.form, root = C.root;
   var PAGE = root + "thu-vien-anh";
   var TYPES = "image/jpeg,image/png,image/webp";
+  // DOCUMENTS are the attachments' types, by extension for a browser that
+  // gives a file no type.
+  var DOCUMENTS = { pdf: "application/pdf", doc: "application/msword",
+    docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document" };
+  function isFile(m) { return m.kind === "file"; }
+  function ext(name) { var m = /\.([a-z0-9]+)$/i.exec(name || ""); return m ? m[1].toLowerCase() : ""; }
   // How long an upload is polled for, and how often, before the library
   // says it is still being processed.
   var POLL_EVERY = 1000, POLL_FOR = 90000;
@@ -36,8 +43,8 @@
   // uploadProblem is the sentence for a refused upload request.
   function uploadProblem(res) {
     var msg = res.body && res.body.error && res.body.error.message;
-    var lead = res.status === 415 ? "Chỉ nhận ảnh JPEG, PNG hoặc WebP." :
-      res.status === 413 ? "Ảnh lớn hơn 10 MB." : "Máy chủ không nhận ảnh.";
+    var lead = res.status === 415 ? "Chỉ nhận ảnh JPEG, PNG hoặc WebP, và tệp PDF, DOC hoặc DOCX." :
+      res.status === 413 ? "Ảnh lớn hơn 10 MB, hoặc tệp lớn hơn 20 MB." : "Máy chủ không nhận tệp.";
     return lead + (msg ? " (" + res.status + ": " + msg + ")" : " (" + res.status + ")");
   }
 
@@ -71,7 +78,8 @@
   // or rejected, or null when the upload was refused or is still pending.
   async function upload(file, row) {
     row.say("Đang chuẩn bị…");
-    var type = file.type || "application/octet-stream";
+    var type = file.type || DOCUMENTS[ext(file.name)] || "application/octet-stream";
+    var what = (DOCUMENTS[ext(file.name)] || type.indexOf("application/") === 0) ? "tệp" : "ảnh";
     var res = await C.request("/admin/media", { method: "POST", body: { fileName: file.name, contentType: type, size: file.size } });
     if (!res.ok) {
       row.fail(uploadProblem(res));
@@ -84,16 +92,16 @@
       return null;
     }
     row.progress(1);
-    row.say("Đã tải lên; đang xử lý ảnh…");
+    row.say("Đã tải lên; đang kiểm tra " + what + "…");
     var started = Date.now();
     while (Date.now() - started < POLL_FOR) {
       await new Promise(function (r) { setTimeout(r, POLL_EVERY); });
       var m;
       try { m = await entry(res.body.id); } catch (e) { m = null; }
-      if (m && m.status === "ready") { row.done("Xong: ảnh đã sẵn sàng."); return m; }
-      if (m && m.status === "rejected") { row.fail("Máy chủ từ chối ảnh: " + (m.reason || "không rõ lý do").replace(/\.$/, "") + "."); return m; }
+      if (m && m.status === "ready") { row.done("Xong: " + what + " đã sẵn sàng."); return m; }
+      if (m && m.status === "rejected") { row.fail("Máy chủ từ chối " + what + ": " + (m.reason || "không rõ lý do").replace(/\.$/, "") + "."); return m; }
     }
-    row.say("Ảnh vẫn đang được xử lý; hãy tải lại trang sau ít phút.");
+    row.say("Tệp vẫn đang được xử lý; hãy tải lại trang sau ít phút.");
     return null;
   }
 
@@ -129,10 +137,13 @@
   // be deleted (the page). alert is where a failure is said.
   function library(holder, alert, pick) {
     var items = [], cursor = "", loaded = false;
-    var input = el("input", { type: "file", accept: TYPES, multiple: "" });
+    // The picker offers images; the page takes documents too.
+    var accept = pick ? TYPES : TYPES + "," + Object.keys(DOCUMENTS).map(function (k) { return DOCUMENTS[k] + ",." + k; }).join(",");
+    var input = el("input", { type: "file", accept: accept, multiple: "" });
     var zone = el("div", { "class": "dropzone" }, [
-      el("p", { text: "Kéo thả ảnh vào đây, hoặc:" }),
-      A.field("Chọn ảnh từ máy", input, "JPEG, PNG hoặc WebP, tối đa 10 MB. Ảnh được thu nhỏ thành các cỡ 320, 768 và 1280 px; thông tin vị trí trong ảnh bị xóa.")
+      el("p", { text: pick ? "Kéo thả ảnh vào đây, hoặc:" : "Kéo thả ảnh hoặc tệp vào đây, hoặc:" }),
+      A.field(pick ? "Chọn ảnh từ máy" : "Chọn ảnh hoặc tệp từ máy", input, "Ảnh JPEG, PNG hoặc WebP, tối đa 10 MB: được thu nhỏ thành các cỡ 320, 768 và 1280 px; thông tin vị trí trong ảnh bị xóa." +
+        (pick ? "" : " Tệp PDF, DOC hoặc DOCX, tối đa 20 MB: để đính kèm văn bản."))
     ]);
     var uploads = el("ul", { "class": "uploads", "aria-live": "polite" });
     var search = el("input", { type: "search", autocomplete: "off" });
@@ -178,7 +189,7 @@
       // In the picker the button's text names the image: its picture is
       // then decoration.
       if (src) fig.push(el("img", { src: src, alt: pick ? "" : m.fileName, loading: "lazy", width: "160", height: String(Math.round(160 * (m.height || 1) / (m.width || 1))) }));
-      else fig.push(el("div", { "class": "no-thumb", text: m.status === "rejected" ? "✕" : "…", "aria-hidden": "true" }));
+      else fig.push(el("div", { "class": "no-thumb", text: m.status === "rejected" ? "✕" : isFile(m) && m.status === "ready" ? ext(m.url).toUpperCase() : "…", "aria-hidden": "true" }));
       var facts = [sizeText(m.size)];
       if (m.width) facts.push(m.width + "×" + m.height + " px");
       facts.push(C.vnTime(m.createdAt));
@@ -199,7 +210,7 @@
       }
       li.append.apply(li, fig.concat([caption]));
       var del = A.button("Xóa", function () {
-        A.confirm(del, "Xóa ảnh “" + m.fileName + "”?", "Xóa", async function (restore) {
+        A.confirm(del, (isFile(m) ? "Xóa tệp “" : "Xóa ảnh “") + m.fileName + "”?", "Xóa", async function (restore) {
           A.say(alert, "");
           try {
             await C.api("/admin/media/" + encodeURIComponent(m.id), { method: "DELETE" });
@@ -215,9 +226,10 @@
           A.say(count, "Đã xóa ảnh “" + m.fileName + "”.");
           search.focus();
         });
-      }, { "class": "danger", "aria-label": "Xóa ảnh " + m.fileName });
+      }, { "class": "danger", "aria-label": (isFile(m) ? "Xóa tệp " : "Xóa ảnh ") + m.fileName });
       var actions = el("div", { "class": "actions" }, [del]);
-      if (m.status === "ready") actions.prepend(el("a", { href: m.url, target: "_blank", rel: "noopener", text: "Xem ảnh lớn" }));
+      if (m.status === "ready" && isFile(m)) actions.prepend(el("a", { href: m.url, download: "", text: "Tải về" }));
+      else if (m.status === "ready") actions.prepend(el("a", { href: m.url, target: "_blank", rel: "noopener", text: "Xem ảnh lớn" }));
       li.append(actions);
       return li;
     }
@@ -225,7 +237,7 @@
     function draw() {
       var q = fold(search.value.trim());
       var shown = items.filter(function (m) {
-        if (pick && m.status === "rejected") return false;
+        if (pick && (m.status === "rejected" || isFile(m))) return false;
         return !q || fold(m.fileName).indexOf(q) >= 0;
       });
       grid.replaceChildren.apply(grid, shown.map(card));
