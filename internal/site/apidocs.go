@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"html"
 	"net/http"
@@ -11,7 +12,6 @@ import (
 	"sync"
 
 	template "github.com/DataDog/datadog-agent/pkg/template/html"
-	"go.yaml.in/yaml/v3"
 
 	"eportal/internal/apigw"
 	"eportal/internal/openapi/spec"
@@ -61,10 +61,11 @@ var (
 )
 
 // apiDocs serves GET /docs: a reference page of the JSON API built from
-// openapi.yaml on the first request (not at cold start), with a link to the
-// document itself for schemas and examples.
+// openapi.json (openapi.yaml as JSON: the site links no YAML parser) on the
+// first request (not at cold start), with a link to the document itself
+// for schemas and examples.
 func (h *Handler) apiDocs(ctx context.Context, req apigw.Request) apigw.Response {
-	referenceOnce.Do(func() { reference, referenceErr = parseReference(spec.YAML()) })
+	referenceOnce.Do(func() { reference, referenceErr = parseReference(spec.JSON()) })
 	if referenceErr != nil {
 		return h.errorPage(ctx, req, http.StatusInternalServerError, referenceErr)
 	}
@@ -83,32 +84,32 @@ type (
 	openAPIDoc struct {
 		Info struct {
 			Title, Version, Description string
-		} `yaml:"info"`
-		Tags       []struct{ Name, Description string } `yaml:"tags"`
-		Paths      map[string]yaml.Node                 `yaml:"paths"`
+		} `json:"info"`
+		Tags       []struct{ Name, Description string }  `json:"tags"`
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
 		Components struct {
-			Parameters map[string]openAPIParam    `yaml:"parameters"`
-			Responses  map[string]openAPIResponse `yaml:"responses"`
-		} `yaml:"components"`
+			Parameters map[string]openAPIParam    `json:"parameters"`
+			Responses  map[string]openAPIResponse `json:"responses"`
+		} `json:"components"`
 	}
 	openAPIOp struct {
-		Summary     string                     `yaml:"summary"`
-		Description string                     `yaml:"description"`
-		Tags        []string                   `yaml:"tags"`
-		Security    []map[string][]string      `yaml:"security"`
-		Role        string                     `yaml:"x-eportal-role"`
-		Parameters  []openAPIParam             `yaml:"parameters"`
-		Responses   map[string]openAPIResponse `yaml:"responses"`
+		Summary     string                     `json:"summary"`
+		Description string                     `json:"description"`
+		Tags        []string                   `json:"tags"`
+		Security    []map[string][]string      `json:"security"`
+		Role        string                     `json:"x-eportal-role"`
+		Parameters  []openAPIParam             `json:"parameters"`
+		Responses   map[string]openAPIResponse `json:"responses"`
 	}
 	openAPIParam struct {
-		Ref         string `yaml:"$ref"`
-		Name        string `yaml:"name"`
-		In          string `yaml:"in"`
-		Description string `yaml:"description"`
+		Ref         string `json:"$ref"`
+		Name        string `json:"name"`
+		In          string `json:"in"`
+		Description string `json:"description"`
 	}
 	openAPIResponse struct {
-		Ref         string `yaml:"$ref"`
-		Description string `yaml:"description"`
+		Ref         string `json:"$ref"`
+		Description string `json:"description"`
 	}
 )
 
@@ -116,8 +117,8 @@ var methods = []string{"get", "post", "put", "delete", "patch"}
 
 func parseReference(doc []byte) (*apiReference, error) {
 	var d openAPIDoc
-	if err := yaml.Unmarshal(doc, &d); err != nil {
-		return nil, fmt.Errorf("parse openapi.yaml: %w", err)
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, fmt.Errorf("parse openapi.json: %w", err)
 	}
 	ref := &apiReference{Title: d.Info.Title, Version: d.Info.Version, Description: paragraphs(d.Info.Description)}
 	groups := map[string]*apiGroup{}
@@ -135,17 +136,12 @@ func parseReference(doc []byte) (*apiReference, error) {
 	for _, p := range paths {
 		item := d.Paths[p]
 		for _, m := range methods {
-			var node *yaml.Node
-			for i := 0; i+1 < len(item.Content); i += 2 {
-				if item.Content[i].Value == m {
-					node = item.Content[i+1]
-				}
-			}
-			if node == nil {
+			raw, ok := item[m]
+			if !ok {
 				continue
 			}
 			var op openAPIOp
-			if err := node.Decode(&op); err != nil {
+			if err := json.Unmarshal(raw, &op); err != nil {
 				return nil, fmt.Errorf("openapi.yaml %s %s: %w", m, p, err)
 			}
 			o := apiOperation{Method: strings.ToUpper(m), Path: p, Summary: op.Summary, Description: paragraphs(op.Description),
