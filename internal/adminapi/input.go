@@ -32,16 +32,7 @@ func (h *Handler) edit(ctx context.Context, in *articleinput.Input) (portal.Edit
 	if err != nil {
 		return e, err
 	}
-	known := map[string]bool{}
-	for _, c := range all {
-		known[c.ID] = true
-	}
-	for _, id := range e.Categories {
-		if !known[id] {
-			return e, invalid("category %q does not exist.", id)
-		}
-	}
-	return e, nil
+	return e, articleinput.CheckCategories(e.Categories, all)
 }
 
 // ifMatch returns the version named by the request's If-Match header, which

@@ -135,3 +135,19 @@ func (in *Input) Edit() (portal.Edit, error) {
 	}
 	return e, nil
 }
+
+// CheckCategories refuses (EINVALID) an id of ids that names none of all,
+// the categories that exist: the check a save and a preview make after
+// Edit, against the store's list.
+func CheckCategories(ids []string, all []portal.Category) error {
+	known := make(map[string]bool, len(all))
+	for _, c := range all {
+		known[c.ID] = true
+	}
+	for _, id := range ids {
+		if !known[id] {
+			return invalid("category %q does not exist.", id)
+		}
+	}
+	return nil
+}

@@ -51,14 +51,8 @@ func (h *Handler) preview(ctx context.Context, req apigw.Request) apigw.Response
 		if err != nil {
 			return fail(err)
 		}
-		known := map[string]bool{}
-		for _, c := range cats {
-			known[c.ID] = true
-		}
-		for _, id := range e.Categories {
-			if !known[id] {
-				return fail(portal.Errorf(portal.EINVALID, "category %q does not exist.", id))
-			}
+		if err := articleinput.CheckCategories(e.Categories, cats); err != nil {
+			return fail(err)
 		}
 	}
 	publishAt := now
