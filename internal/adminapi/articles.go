@@ -29,7 +29,7 @@ func (h *Handler) createArticle(ctx context.Context, r *request) apigw.Response 
 	if err := apigw.DecodeJSON(r.Request, &in); err != nil {
 		return h.fail(ctx, err)
 	}
-	e, err := h.edit(ctx, &in)
+	e, err := h.edit(ctx, &in, "")
 	if err != nil {
 		return h.fail(ctx, err)
 	}
@@ -40,6 +40,9 @@ func (h *Handler) createArticle(ctx context.Context, r *request) apigw.Response 
 		}
 		a.Slug, a.Title, a.Summary, a.Body, a.CoverImage = e.Slug, e.Title, e.Summary, e.Body, e.CoverImage
 		a.Categories, a.Tags, a.Author, a.Source = e.Categories, e.Tags, e.Author, e.Source
+		if e.Document != nil {
+			a.Kind, a.Document = portal.KindDocument, e.Document
+		}
 		base := a.Slug
 		for try := 1; ; try++ {
 			resp := h.ok(http.StatusCreated, a, map[string]string{"Location": "/admin/articles/" + a.ID, "ETag": etag(a.Version)})
@@ -249,7 +252,7 @@ func (h *Handler) updateArticle(ctx context.Context, r *request) apigw.Response 
 	if err := apigw.DecodeJSON(r.Request, &in); err != nil {
 		return h.fail(ctx, err)
 	}
-	e, err := h.edit(ctx, &in)
+	e, err := h.edit(ctx, &in, r.PathParameters["id"])
 	if err != nil {
 		return h.fail(ctx, err)
 	}
@@ -324,7 +327,12 @@ func (h *Handler) publish(ctx context.Context, r *request) apigw.Response {
 	}
 	return h.idempotent(ctx, r, func(done func(apigw.Response) *portal.IdempotentResult) apigw.Response {
 		return h.change(ctx, r, "publish", nil, done, func(a *portal.Article) (*portal.Article, error) {
-			return a.Publish(in.PublishAt, in.ExpiresAt, r.caller.Subject, r.now)
+			b, err := a.Publish(in.PublishAt, in.ExpiresAt, r.caller.Subject, r.now)
+			if err != nil {
+				return nil, err
+			}
+			b.SourceDocument, err = SourceDocument(ctx, h.store, b, r.now)
+			return b, err
 		})
 	})
 }

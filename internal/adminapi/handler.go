@@ -28,6 +28,9 @@ type Store interface {
 	BeginIdempotent(ctx context.Context, caller, key, hash string, now time.Time) (*portal.StoredResponse, string, error)
 	AbandonIdempotent(ctx context.Context, caller, key, claim string) (*portal.StoredResponse, error)
 
+	Media(ctx context.Context, id string) (*portal.Media, error)
+	Documents(ctx context.Context, q portal.DocumentQuery) ([]portal.Article, string, error)
+
 	Categories(ctx context.Context) ([]portal.Category, error)
 	SaveCategory(ctx context.Context, c portal.Category, prev *portal.Category, actor string, now time.Time) error
 	DeleteCategory(ctx context.Context, c portal.Category, actor string, now time.Time) error

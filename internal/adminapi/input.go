@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 	"strings"
+	"time"
 
 	"eportal/internal/apigw"
 	"eportal/internal/articleinput"
@@ -22,17 +23,89 @@ func text(field, s string, max int, required bool) (string, error) {
 }
 
 // edit validates and cleans in (articleinput), then checks that every
-// category exists.
-func (h *Handler) edit(ctx context.Context, in *articleinput.Input) (portal.Edit, error) {
+// category exists and resolves a document's attachments and links (self is
+// the id of the article edited, empty when creating).
+func (h *Handler) edit(ctx context.Context, in *articleinput.Input, self string) (portal.Edit, error) {
 	e, err := in.Edit()
-	if err != nil || len(e.Categories) == 0 {
+	if err != nil {
 		return e, err
+	}
+	if e.Document != nil {
+		if err := h.resolveDocument(ctx, e.Document, self); err != nil {
+			return e, err
+		}
+	}
+	if len(e.Categories) == 0 {
+		return e, nil
 	}
 	all, err := h.store.Categories(ctx)
 	if err != nil {
 		return e, err
 	}
 	return e, articleinput.CheckCategories(e.Categories, all)
+}
+
+// resolveDocument fills in d's attachments from the media library (each a
+// ready file) and its links from the documents they name (each a document,
+// never self), and refuses a "replaces" link that would make self replace
+// itself through a chain. Everything it refuses is EINVALID.
+func (h *Handler) resolveDocument(ctx context.Context, d *portal.DocumentMeta, self string) error {
+	for i, f := range d.Attachments {
+		m, err := h.store.Media(ctx, f.ID)
+		if portal.ErrorCode(err) == portal.ENOTFOUND {
+			return invalid("document.attachments: media %s does not exist.", f.ID)
+		}
+		if err != nil {
+			return err
+		}
+		if m.Kind != portal.MediaFile {
+			return invalid("document.attachments: media %s is an image; attach a PDF, DOC or DOCX file.", f.ID)
+		}
+		if m.Status != portal.MediaReady {
+			return invalid("document.attachments: file %s (%s) is %s, not ready.", f.ID, m.FileName, m.Status)
+		}
+		d.Attachments[i] = portal.Attachment{ID: m.ID, Name: m.FileName, URL: m.URL, ContentType: m.ContentType, Size: m.Size}
+	}
+	docs := map[string]*portal.Article{}
+	read := func(id string) (*portal.Article, error) {
+		if a, ok := docs[id]; ok {
+			return a, nil
+		}
+		a, err := h.store.ArticleByID(ctx, id)
+		if portal.ErrorCode(err) == portal.ENOTFOUND || err == nil && !a.IsDocument() {
+			return nil, invalid("document %s does not exist.", id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		docs[id] = a
+		return a, nil
+	}
+	for _, refs := range [][]portal.DocumentRef{d.Replaces, d.Amends, d.Related} {
+		for i, r := range refs {
+			if r.ID == self {
+				return invalid("A document cannot link to itself.")
+			}
+			a, err := read(r.ID)
+			if err != nil {
+				return err
+			}
+			refs[i] = portal.DocumentRef{ID: a.ID, Number: a.Document.Number, Title: a.Title, Slug: a.PublishedSlug}
+		}
+	}
+	if self == "" {
+		return nil // a new document: nothing can replace it yet
+	}
+	return portal.CheckReplaces(self, d.ReplaceIDs(), func(id string) ([]string, error) {
+		a, err := read(id)
+		if portal.ErrorCode(err) == portal.EINVALID {
+			return nil, nil // deleted since: no chain through it
+		}
+		if err != nil {
+			return nil, err
+		}
+		return a.Document.ReplaceIDs(), nil
+	})
 }
 
 // ifMatch returns the version named by the request's If-Match header, which
@@ -88,4 +161,29 @@ func noBody(req apigw.Request) error {
 	}
 	var empty struct{}
 	return apigw.DecodeJSON(req, &empty)
+}
+
+// DocumentFinder finds published documents (dynamo.Store).
+type DocumentFinder interface {
+	Documents(ctx context.Context, q portal.DocumentQuery) ([]portal.Article, string, error)
+}
+
+// SourceDocument returns the published document a news article's source
+// names (portal.SourceDocument), found with one query of the number's list,
+// or nil: the reference readers' copy links to. Publishing and the demo
+// content call it.
+func SourceDocument(ctx context.Context, store DocumentFinder, a *portal.Article, now time.Time) (*portal.DocumentRef, error) {
+	if a.IsDocument() {
+		return nil, nil
+	}
+	key, year, ok := portal.SourceDocument(a.Source)
+	if !ok {
+		return nil, nil
+	}
+	docs, _, err := store.Documents(ctx, portal.DocumentQuery{Number: key, Year: year, Limit: 1, Now: now})
+	if err != nil || len(docs) == 0 {
+		return nil, err
+	}
+	d := docs[0]
+	return &portal.DocumentRef{ID: d.ID, Number: d.Document.Number, Title: d.Title, Slug: d.Slug}, nil
 }

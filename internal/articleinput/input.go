@@ -38,6 +38,10 @@ type Input struct {
 	Tags       []string `json:"tags"`
 	Author     string   `json:"author"`
 	Source     string   `json:"source"`
+	// Kind is "document" for a legal document (Document then required),
+	// empty for a news article. It is fixed when the article is created.
+	Kind     string         `json:"kind"`
+	Document *DocumentInput `json:"document"`
 }
 
 // Image is a cover image as sent.
@@ -82,6 +86,18 @@ func (in *Input) Edit() (portal.Edit, error) {
 	if e.Source, err = Text("source", in.Source, MaxByline, false); err != nil {
 		return e, err
 	}
+	switch in.Kind {
+	case "":
+		if in.Document != nil {
+			return e, invalid("document is for kind document; this is a news article.")
+		}
+	case portal.KindDocument:
+		if e.Document, err = in.Document.document(); err != nil {
+			return e, err
+		}
+	default:
+		return e, invalid("kind must be empty (a news article) or document.")
+	}
 	e.Body = sanitize.HTML(in.Body)
 	if in.CoverImage != nil {
 		u, err := sanitize.ImageURL(in.CoverImage.URL)
@@ -95,7 +111,7 @@ func (in *Input) Edit() (portal.Edit, error) {
 		e.CoverImage = &portal.Image{URL: u, Caption: caption}
 	}
 	// Each library image is an item of the save's transaction (dynamo).
-	if n := len((&portal.Article{Body: e.Body, CoverImage: e.CoverImage}).MediaRefs()); n > portal.MaxArticleImages {
+	if n := len((&portal.Article{Body: e.Body, CoverImage: e.CoverImage, Document: e.Document}).MediaRefs()); n > portal.MaxArticleImages {
 		return e, invalid("an article may use at most %d images of the media library; this one uses %d.", portal.MaxArticleImages, n)
 	}
 	if len(in.Tags) > MaxTags {
@@ -127,6 +143,8 @@ func (in *Input) Edit() (portal.Edit, error) {
 			return e, invalid("slug must be lower-case ASCII words joined by hyphens, such as khoa-xix, and not a reserved word.")
 		}
 		e.Slug = in.Slug
+	case e.Document != nil:
+		e.Slug = documentSlug(e.Document)
 	default:
 		e.Slug = slug.Make(e.Title)
 		if e.Slug == "" || slug.Reserved(e.Slug) {

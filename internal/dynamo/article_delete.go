@@ -42,11 +42,29 @@ type deletingItem struct {
 func (s *Store) DeleteArticle(ctx context.Context, a *portal.Article, actor string, now time.Time) error {
 	const op = "dynamo.DeleteArticle"
 	t := &tx{table: s.table}
+	if a.IsDocument() {
+		// The documents it replaced are no longer replaced by it.
+		gone := *a
+		gone.PublishedSlug, gone.PublishedDocument = "", nil
+		d, err := s.documentWrites(ctx, a, &gone, portal.PublicationPlan{})
+		if err != nil {
+			return translate(op, err)
+		}
+		for _, x := range d.unmark {
+			addReplacedBy(t, x, "REMOVE replacedBy.#d", map[string]string{"#d": a.ID}, nil)
+		}
+	}
 	t.delete(articlePK(a.ID), skArticle, "version = :v", map[string]types.AttributeValue{":v": nv(a.Version)}, errStale)
 	t.delete(articlePK(a.ID), skDesk, "", nil, nil)
-	if a.PublishedSlug != "" {
-		for _, l := range portal.Lists(a.PublishedCategories) {
-			t.delete(articlePK(a.ID), listScope(l), "", nil, nil)
+	for _, l := range a.PublicLists() {
+		t.delete(articlePK(a.ID), listScope(l), "", nil, nil)
+	}
+	if a.IsDocument() {
+		// Its number claims go with it.
+		idv := map[string]types.AttributeValue{":id": sv(a.ID)}
+		for _, c := range a.Claims() {
+			pk, sk := claimKey(c)
+			t.delete(pk, sk, "id = :id", idv, nil)
 		}
 	}
 	idv := map[string]types.AttributeValue{":id": sv(a.ID)}

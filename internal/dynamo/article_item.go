@@ -2,6 +2,8 @@ package dynamo
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"eportal/internal/portal"
@@ -48,11 +50,22 @@ type articleItem struct {
 	Version    int           `dynamodbav:"version,omitempty"`
 	Views      int64         `dynamodbav:"views,omitempty"`
 
-	RejectionReason     string   `dynamodbav:"rejectionReason,omitempty"`
-	PublishedVersion    int      `dynamodbav:"publishedVersion,omitempty"`
-	PublishedSlug       string   `dynamodbav:"publishedSlug,omitempty"`
-	PublishedCategories []string `dynamodbav:"publishedCategories,omitempty"`
-	PreviousSlugs       []string `dynamodbav:"previousSlugs,omitempty"`
+	// A document's part (document.go). ReplacedBy is kept on its published
+	// copy and list entries only, as a map of replacing id → reference,
+	// present (maybe empty) on every published document's items so that a
+	// replacing document can SET one key of it.
+	Kind       string                        `dynamodbav:"kind,omitempty"`
+	Document   *portal.DocumentMeta          `dynamodbav:"document,omitempty"`
+	ReplacedBy map[string]portal.DocumentRef `dynamodbav:"replacedBy,omitempty"`
+	// SourceDocument: the document a news article's source names.
+	SourceDocument *portal.DocumentRef `dynamodbav:"sourceDocument,omitempty"`
+
+	RejectionReason     string                    `dynamodbav:"rejectionReason,omitempty"`
+	PublishedVersion    int                       `dynamodbav:"publishedVersion,omitempty"`
+	PublishedSlug       string                    `dynamodbav:"publishedSlug,omitempty"`
+	PublishedCategories []string                  `dynamodbav:"publishedCategories,omitempty"`
+	PreviousSlugs       []string                  `dynamodbav:"previousSlugs,omitempty"`
+	PublishedDocument   *portal.PublishedDocument `dynamodbav:"publishedDocument,omitempty"`
 
 	// RedirectTo is set on a public item whose slug the article no longer
 	// uses: the reader is sent to the current slug.
@@ -61,32 +74,47 @@ type articleItem struct {
 
 func newArticleItem(a *portal.Article) articleItem {
 	return articleItem{
-		ID:         a.ID,
-		Slug:       a.Slug,
-		Title:      a.Title,
-		Summary:    a.Summary,
-		Body:       a.Body,
-		CoverImage: a.CoverImage,
-		Categories: a.Categories,
-		Tags:       a.Tags,
-		Author:     a.Author,
-		Source:     a.Source,
-		Status:     string(a.Status),
-		PublishAt:  formatTimePtr(a.PublishAt),
-		ExpiresAt:  formatTimePtr(a.ExpiresAt),
-		CreatedAt:  formatMilli(a.CreatedAt),
-		UpdatedAt:  formatMilli(a.UpdatedAt),
-		CreatedBy:  a.CreatedBy,
-		UpdatedBy:  a.UpdatedBy,
-		Version:    a.Version,
-		Views:      a.Views,
+		ID:             a.ID,
+		Slug:           a.Slug,
+		Title:          a.Title,
+		Summary:        a.Summary,
+		Body:           a.Body,
+		CoverImage:     a.CoverImage,
+		Categories:     a.Categories,
+		Tags:           a.Tags,
+		Author:         a.Author,
+		Source:         a.Source,
+		Status:         string(a.Status),
+		PublishAt:      formatTimePtr(a.PublishAt),
+		ExpiresAt:      formatTimePtr(a.ExpiresAt),
+		CreatedAt:      formatMilli(a.CreatedAt),
+		UpdatedAt:      formatMilli(a.UpdatedAt),
+		CreatedBy:      a.CreatedBy,
+		UpdatedBy:      a.UpdatedBy,
+		Version:        a.Version,
+		Views:          a.Views,
+		Kind:           a.Kind,
+		Document:       docWithoutReplacedBy(a.Document),
+		SourceDocument: a.SourceDocument,
 
 		RejectionReason:     a.RejectionReason,
 		PublishedVersion:    a.PublishedVersion,
 		PublishedSlug:       a.PublishedSlug,
 		PublishedCategories: a.PublishedCategories,
 		PreviousSlugs:       a.PreviousSlugs,
+		PublishedDocument:   a.PublishedDocument,
 	}
+}
+
+// docWithoutReplacedBy is d as the document attribute stores it: its
+// replacements live in the item's replacedBy map.
+func docWithoutReplacedBy(d *portal.DocumentMeta) *portal.DocumentMeta {
+	if d == nil {
+		return nil
+	}
+	c := *d
+	c.ReplacedBy = nil
+	return &c
 }
 
 // summary returns the item without the fields a list does not show, so list
@@ -95,6 +123,7 @@ func (it articleItem) summary() articleItem {
 	it.Body, it.Tags, it.Views = "", nil, 0
 	it.CreatedBy = ""
 	it.PreviousSlugs, it.PublishedCategories = nil, nil
+	it.PublishedDocument = nil
 	return it
 }
 
@@ -104,32 +133,43 @@ func (it articleItem) public() articleItem {
 	it.RejectionReason, it.PublishedSlug = "", ""
 	it.PublishedCategories, it.PreviousSlugs = nil, nil
 	it.CreatedBy, it.UpdatedBy = "", ""
+	it.PublishedDocument = nil
 	return it
 }
 
 func (it *articleItem) article() (*portal.Article, error) {
 	a := &portal.Article{
-		ID:         it.ID,
-		Slug:       it.Slug,
-		Title:      it.Title,
-		Summary:    it.Summary,
-		Body:       it.Body,
-		CoverImage: it.CoverImage,
-		Categories: it.Categories,
-		Tags:       it.Tags,
-		Author:     it.Author,
-		Source:     it.Source,
-		Status:     portal.Status(it.Status),
-		CreatedBy:  it.CreatedBy,
-		UpdatedBy:  it.UpdatedBy,
-		Version:    it.Version,
-		Views:      it.Views,
+		ID:             it.ID,
+		Slug:           it.Slug,
+		Title:          it.Title,
+		Summary:        it.Summary,
+		Body:           it.Body,
+		CoverImage:     it.CoverImage,
+		Categories:     it.Categories,
+		Tags:           it.Tags,
+		Author:         it.Author,
+		Source:         it.Source,
+		Status:         portal.Status(it.Status),
+		CreatedBy:      it.CreatedBy,
+		UpdatedBy:      it.UpdatedBy,
+		Version:        it.Version,
+		Views:          it.Views,
+		Kind:           it.Kind,
+		Document:       it.Document,
+		SourceDocument: it.SourceDocument,
 
 		RejectionReason:     it.RejectionReason,
 		PublishedVersion:    it.PublishedVersion,
 		PublishedSlug:       it.PublishedSlug,
 		PublishedCategories: it.PublishedCategories,
 		PreviousSlugs:       it.PreviousSlugs,
+		PublishedDocument:   it.PublishedDocument,
+	}
+	if a.Document != nil && len(it.ReplacedBy) > 0 {
+		for _, r := range it.ReplacedBy {
+			a.Document.ReplacedBy = append(a.Document.ReplacedBy, r)
+		}
+		slices.SortFunc(a.Document.ReplacedBy, func(x, y portal.DocumentRef) int { return strings.Compare(x.ID, y.ID) })
 	}
 	var err error
 	if a.PublishAt, err = parseTimePtr(it.PublishAt); err != nil {

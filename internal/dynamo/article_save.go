@@ -52,8 +52,14 @@ func (s *Store) SaveArticle(ctx context.Context, ch portal.ArticleChange) error 
 			return translate(op, err)
 		}
 	}
+	var doc *documentWrites
+	if ch.After.IsDocument() {
+		if doc, err = s.documentWrites(ctx, ch.Before, ch.After, plan); err != nil {
+			return translate(op, err)
+		}
+	}
 	t := &tx{table: s.table}
-	if err := addArticleWrites(t, ch, plan, counts); err != nil {
+	if err := addArticleWrites(t, ch, plan, counts, doc); err != nil {
 		return translate(op, err)
 	}
 	return t.run(ctx, s.db, op)
@@ -69,6 +75,9 @@ func (s *Store) CreateArticle(ctx context.Context, a *portal.Article, actor stri
 	if a.Status.Listed() && a.PublishedSlug == "" {
 		cp := *a
 		cp.PublishedSlug, cp.PublishedVersion, cp.PublishedCategories = a.Slug, a.Version, a.Categories
+		if a.IsDocument() && a.Document != nil {
+			cp.PublishedDocument = a.Document.Published()
+		}
 		a = &cp
 	}
 	return s.SaveArticle(ctx, portal.ArticleChange{After: a, Action: "create", Actor: actor, Now: now})
@@ -98,7 +107,7 @@ func (s *Store) publishedCounts(ctx context.Context, slug string) (viewCounts, e
 }
 
 // addArticleWrites adds the items of ch and its plan to t.
-func addArticleWrites(t *tx, ch portal.ArticleChange, plan portal.PublicationPlan, counts viewCounts) error {
+func addArticleWrites(t *tx, ch portal.ArticleChange, plan portal.PublicationPlan, counts viewCounts, doc *documentWrites) error {
 	a, b := ch.After, ch.Before
 	id := a.ID
 	base := newArticleItem(a)
@@ -140,7 +149,10 @@ func addArticleWrites(t *tx, ch portal.ArticleChange, plan portal.PublicationPla
 		if counts.Views != nil {
 			item.Views = *counts.Views
 		}
-		if err := t.put(item, ownedSlug, nil, idv, errSlugOwned); err != nil {
+		if doc != nil {
+			item.ReplacedBy = doc.replacedBy
+		}
+		if err := t.putDoc(item, doc != nil, ownedSlug, nil, idv, errSlugOwned); err != nil {
 			return err
 		}
 	}
@@ -160,6 +172,12 @@ func addArticleWrites(t *tx, ch portal.ArticleChange, plan portal.PublicationPla
 		t.delete(publicPK(sl), skPublic, ownedSlug, idv, nil)
 	}
 	for _, l := range plan.List {
+		if doc != nil {
+			if err := doc.addListEntry(t, base, a, l); err != nil {
+				return err
+			}
+			continue
+		}
 		e := base.summary()
 		e.Slug = a.PublishedSlug
 		e.PK, e.SK = articlePK(id), listScope(l)
@@ -176,6 +194,11 @@ func addArticleWrites(t *tx, ch portal.ArticleChange, plan portal.PublicationPla
 		filed = b.Filed()
 	}
 	addFiling(t, filed, a.Filed())
+	if doc != nil {
+		if err := doc.add(t, b, a); err != nil {
+			return err
+		}
+	}
 	if err := addMediaUses(t, id, b.MediaRefs(), a.MediaRefs()); err != nil {
 		return err
 	}

@@ -64,6 +64,9 @@ func listScope(category string) string {
 	if category == "" {
 		return listAllScope
 	}
+	if portal.IsDocumentList(category) {
+		return category // DOCLIST#…: a document list (document.go)
+	}
 	return listCatPrefix + category
 }
 

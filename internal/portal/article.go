@@ -45,12 +45,22 @@ type Article struct {
 	Version    int        `json:"version"`
 	Views      int64      `json:"views"`
 
+	// Kind is KindDocument for a legal document (Document set), empty for
+	// a news article.
+	Kind     string        `json:"kind,omitempty"`
+	Document *DocumentMeta `json:"document,omitempty"`
+	// SourceDocument is the published document Source names, found when
+	// the article was published (readers' copy; see SourceDocument).
+	SourceDocument *DocumentRef `json:"sourceDocument,omitempty"`
+
 	// Editorial state, on the working copy only; readers never get it.
 	RejectionReason     string   `json:"rejectionReason,omitempty"`
 	PublishedVersion    int      `json:"publishedVersion,omitempty"`    // version readers see; 0 when not public
 	PublishedSlug       string   `json:"publishedSlug,omitempty"`       // slug of the published copy
 	PublishedCategories []string `json:"publishedCategories,omitempty"` // lists it appears in
 	PreviousSlugs       []string `json:"previousSlugs,omitempty"`       // old slugs that redirect to it
+	// PublishedDocument is a published document's lists, claim and links.
+	PublishedDocument *PublishedDocument `json:"publishedDocument,omitempty"`
 }
 
 // Listed reports whether the status puts an article on the public lists and

@@ -1,6 +1,8 @@
 package portal
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -241,4 +243,219 @@ func CheckReplaces(id string, replaces []string, replacesOf func(id string) ([]s
 		frontier = next
 	}
 	return nil
+}
+
+// The document kind of article (docs/documents.md): an Article with Kind
+// KindDocument and its Document part. Title is the trích yếu.
+const KindDocument = "document"
+
+// IsDocument reports whether a is a document rather than a news article.
+func (a *Article) IsDocument() bool { return a != nil && a.Kind == KindDocument }
+
+// DocumentField is a lĩnh vực, by its id.
+type DocumentField = DocumentType
+
+// DocumentFields is the managed list of fields (lĩnh vực).
+var DocumentFields = []DocumentField{
+	{"xay-dung-dang", "Xây dựng Đảng"},
+	{"chinh-quyen", "Chính quyền"},
+	{"kinh-te", "Kinh tế"},
+	{"tai-chinh", "Tài chính - Ngân sách"},
+	{"nong-nghiep", "Nông nghiệp - Nông thôn"},
+	{"tai-nguyen-moi-truong", "Tài nguyên - Môi trường"},
+	{"van-hoa-xa-hoi", "Văn hóa - Xã hội"},
+	{"giao-duc", "Giáo dục - Đào tạo"},
+	{"y-te", "Y tế"},
+	{"quoc-phong-an-ninh", "Quốc phòng - An ninh"},
+}
+
+// DocumentFieldByID returns the field with id, if it is on the list.
+func DocumentFieldByID(id string) (DocumentField, bool) {
+	for _, f := range DocumentFields {
+		if f.ID == id {
+			return f, true
+		}
+	}
+	return DocumentField{}, false
+}
+
+// Limits of a document's parts.
+const (
+	MaxDocumentFields      = 3
+	MaxDocumentAttachments = 10
+	MaxDocumentReplaces    = 5 // each replaced document's items join the publishing transaction
+)
+
+// DocumentMeta is what makes an article a document.
+type DocumentMeta struct {
+	Number      string       `json:"number"`    // số ký hiệu as typed
+	NumberKey   string       `json:"numberKey"` // NumberKey(Number)
+	Type        string       `json:"type"`      // a DocumentTypes id
+	Issuer      string       `json:"issuer"`    // cơ quan ban hành
+	IssuerKey   string       `json:"issuerKey"` // the issuer's slug: its list
+	Signer      string       `json:"signer,omitempty"`
+	IssuedOn    Date         `json:"issuedOn"`
+	EffectiveOn Date         `json:"effectiveOn,omitempty"`
+	ExpiresOn   Date         `json:"expiresOn,omitempty"`
+	Fields      []string     `json:"fields,omitempty"` // DocumentFields ids
+	Attachments []Attachment `json:"attachments,omitempty"`
+	// Links to other documents, as they were when this one was saved.
+	Replaces []DocumentRef `json:"replaces,omitempty"`
+	Amends   []DocumentRef `json:"amends,omitempty"`
+	Related  []DocumentRef `json:"related,omitempty"`
+	// ReplacedBy are the published documents that replace this one: kept
+	// by the store on the published copy and list entries, never edited.
+	ReplacedBy []DocumentRef `json:"replacedBy,omitempty"`
+}
+
+// Attachment is a file of the media library attached to a document.
+type Attachment struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"` // the file's name as the editor uploaded it
+	URL         string `json:"url"`
+	ContentType string `json:"contentType"`
+	Size        int64  `json:"size"`
+}
+
+// DocumentRef names another document: its id, and its number, title and
+// published slug (empty when it was not published) as read at the save.
+type DocumentRef struct {
+	ID     string `json:"id"`
+	Number string `json:"number"`
+	Title  string `json:"title"`
+	Slug   string `json:"slug,omitempty"`
+}
+
+// Year is the year of issue: numbering starts again each year.
+func (d *DocumentMeta) Year() string {
+	if len(d.IssuedOn) < 4 {
+		return ""
+	}
+	return string(d.IssuedOn[:4])
+}
+
+// Claim names the number's claim: the number key and the year of issue.
+// No two documents hold the same claim.
+func (d *DocumentMeta) Claim() string { return d.NumberKey + "#" + d.Year() }
+
+// ParseClaim splits a Claim into the number key and the year.
+func ParseClaim(c string) (numberKey, year string) {
+	i := strings.LastIndexByte(c, '#')
+	if i < 0 {
+		return c, ""
+	}
+	return c[:i], c[i+1:]
+}
+
+// State is the document's state on today.
+func (d *DocumentMeta) State(today Date) DocumentState {
+	return StateOf(d.EffectiveOn, d.ExpiresOn, len(d.ReplacedBy) > 0, today)
+}
+
+// TypeName is the name of the document's type.
+func (d *DocumentMeta) TypeName() string {
+	t, _ := DocumentTypeByID(d.Type)
+	return t.Name
+}
+
+// ReplaceIDs returns the ids of the documents d replaces.
+func (d *DocumentMeta) ReplaceIDs() []string {
+	var out []string
+	for _, r := range d.Replaces {
+		out = append(out, r.ID)
+	}
+	return out
+}
+
+// clone returns a deep copy of d (nil for nil).
+func (d *DocumentMeta) clone() *DocumentMeta {
+	if d == nil {
+		return nil
+	}
+	c := *d
+	c.Fields = slices.Clone(d.Fields)
+	c.Attachments = slices.Clone(d.Attachments)
+	c.Replaces, c.Amends, c.Related = slices.Clone(d.Replaces), slices.Clone(d.Amends), slices.Clone(d.Related)
+	c.ReplacedBy = slices.Clone(d.ReplacedBy)
+	return &c
+}
+
+// Document list names: a published document has an entry in each list its
+// published version belongs to. They are never category ids (those have no
+// '#'), so one namespace of list names serves articles and documents.
+const (
+	DocumentListAll          = "DOCLIST#ALL"
+	documentListTypePrefix   = "DOCLIST#TYPE#"
+	documentListIssuerPrefix = "DOCLIST#ISSUER#"
+	documentListFieldPrefix  = "DOCLIST#FIELD#"
+	documentListNumberPrefix = "DOCLIST#NUMBER#"
+)
+
+// DocumentListOfType, …OfIssuer, …OfField and …OfNumber name one list.
+func DocumentListOfType(t string) string     { return documentListTypePrefix + t }
+func DocumentListOfIssuer(key string) string { return documentListIssuerPrefix + key }
+func DocumentListOfField(f string) string    { return documentListFieldPrefix + f }
+func DocumentListOfNumber(key string) string { return documentListNumberPrefix + key }
+func IsDocumentList(name string) bool        { return strings.HasPrefix(name, "DOCLIST#") }
+
+// Lists returns the lists a document published as d appears in: all
+// documents, its type, its issuer, each field and its number.
+func (d *DocumentMeta) Lists() []string {
+	out := []string{DocumentListAll, DocumentListOfType(d.Type), DocumentListOfIssuer(d.IssuerKey)}
+	for _, f := range d.Fields {
+		out = append(out, DocumentListOfField(f))
+	}
+	return append(out, DocumentListOfNumber(d.NumberKey))
+}
+
+// PublishedDocument is the editorial state of a published document, on the
+// working copy: what its published version holds that later edits may not.
+type PublishedDocument struct {
+	Lists    []string `json:"lists"`              // the lists its entries are in
+	Claim    string   `json:"claim"`              // its number's claim
+	Replaces []string `json:"replaces,omitempty"` // ids of the documents it replaces
+}
+
+// Published is the PublishedDocument of d when it is published as it is.
+func (d *DocumentMeta) Published() *PublishedDocument {
+	return &PublishedDocument{Lists: d.Lists(), Claim: d.Claim(), Replaces: d.ReplaceIDs()}
+}
+
+// Claims returns the number claims a holds: its working number's and, while
+// published, the published one's, each once.
+func (a *Article) Claims() []string {
+	var out []string
+	if a.IsDocument() && a.Document != nil {
+		out = append(out, a.Document.Claim())
+	}
+	if p := a.PublishedDocument; p != nil && p.Claim != "" && !slices.Contains(out, p.Claim) {
+		out = append(out, p.Claim)
+	}
+	return out
+}
+
+// sourceNumber finds "số <number>" in an article's source, and
+// sourceYear the year of a date after it ("ngày 30/10/2020", "năm 2020").
+var (
+	sourceNumber = regexp.MustCompile(`(?i)\bs[ốo]\s*(?:k[ýy]\s*hi[ệe]u\s*)?:?\s*([0-9A-Za-zĐđ][0-9A-Za-zĐđ./\-–]*[0-9A-Za-zĐđ])`)
+	sourceYear   = regexp.MustCompile(`\b(?:[0-3]?[0-9][/.-][01]?[0-9][/.-]|n[ăa]m\s+)((?:19|20)[0-9]{2})\b`)
+)
+
+// SourceDocument reads the document an article's source names, such as
+// "Báo cáo số 04-BC/TU, ngày 30/10/2020 của Tỉnh ủy Quảng Nam": the number's
+// key and the year of issue (empty when the source gives none). ok is false
+// when the source names no number.
+func SourceDocument(source string) (numberKey, year string, ok bool) {
+	m := sourceNumber.FindStringSubmatchIndex(source)
+	if m == nil || !strings.ContainsAny(source[m[2]:m[3]], "0123456789") {
+		return "", "", false // "số liệu" is no number
+	}
+	key, err := NumberKey(source[m[2]:m[3]])
+	if err != nil {
+		return "", "", false
+	}
+	if y := sourceYear.FindStringSubmatch(source[m[1]:]); y != nil {
+		year = y[1]
+	}
+	return key, year, true
 }

@@ -151,3 +151,21 @@ func TestCheckReplaces(t *testing.T) {
 		t.Errorf("the managed list of types: %d, bao-cao %v", len(portal.DocumentTypes), ok)
 	}
 }
+
+func TestSourceDocument(t *testing.T) {
+	for _, tt := range []struct {
+		source, key, year string
+		ok                bool
+	}{
+		{"Báo cáo số 04-BC/TU, ngày 30/10/2020 của Tỉnh ủy Quảng Nam", "4-BC/TU", "2020", true},
+		{"Quyết định số 123/QĐ-UBND năm 2021", "123/QĐ-UBND", "2021", true},
+		{"Công văn số 5/UBND", "5/UBND", "", true},
+		{"Báo Quảng Nam", "", "", false},
+		{"Theo số liệu", "", "", false},
+	} {
+		key, year, ok := portal.SourceDocument(tt.source)
+		if key != tt.key || year != tt.year || ok != tt.ok {
+			t.Errorf("SourceDocument(%q) = %q %q %v; want %q %q %v", tt.source, key, year, ok, tt.key, tt.year, tt.ok)
+		}
+	}
+}

@@ -88,8 +88,8 @@ func MediaIDFromPath(src string) (string, bool) {
 // package sanitize writes with double-quoted attributes.
 var bodyImage = regexp.MustCompile(`<img\b[^>]*?\ssrc="([^"]*)"`)
 
-// MediaRefs returns the ids of the library images a uses, cover and body
-// together, each once, sorted: the images it must keep from deletion.
+// MediaRefs returns the ids of the library images and files a uses (cover,
+// body and a document's attachments together), each once, sorted: the images it must keep from deletion.
 func (a *Article) MediaRefs() []string {
 	if a == nil {
 		return nil
@@ -103,6 +103,11 @@ func (a *Article) MediaRefs() []string {
 	for _, m := range bodyImage.FindAllStringSubmatch(a.Body, -1) {
 		if id, ok := MediaIDFromPath(m[1]); ok {
 			ids = append(ids, id)
+		}
+	}
+	if a.Document != nil {
+		for _, f := range a.Document.Attachments {
+			ids = append(ids, f.ID)
 		}
 	}
 	slices.Sort(ids)

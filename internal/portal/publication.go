@@ -92,16 +92,32 @@ func PlanPublication(before, after *Article) (PublicationPlan, error) {
 	}
 
 	if p.Publish {
-		p.List = Lists(a.PublishedCategories)
+		p.List = a.PublicLists()
 	}
 	if (p.Publish || unpublishing) && b != nil && b.PublishedSlug != "" {
-		for _, l := range Lists(b.PublishedCategories) {
+		for _, l := range b.PublicLists() {
 			if !slices.Contains(p.List, l) {
 				p.Unlist = append(p.Unlist, l)
 			}
 		}
 	}
 	return p, nil
+}
+
+// PublicLists returns the lists a's published version is in: a news
+// article's (Lists of its published categories) or a document's
+// (DocumentMeta.Lists of its published version); none when not published.
+func (a *Article) PublicLists() []string {
+	if a.PublishedSlug == "" {
+		return nil
+	}
+	if a.IsDocument() {
+		if a.PublishedDocument == nil {
+			return nil
+		}
+		return slices.Clone(a.PublishedDocument.Lists)
+	}
+	return Lists(a.PublishedCategories)
 }
 
 // Lists returns the public lists an article in categories appears in:

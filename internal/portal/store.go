@@ -104,3 +104,14 @@ type Ballot struct {
 	NetworkHash string   // keyed hash of the IP: the per-address cap
 	Now         time.Time
 }
+
+// DocumentQuery asks for a page of the published documents, newest issued
+// first: all of them, or those with a number key, of a type, of an issuer
+// (its key) or in a field, each optionally issued in Year ("2020").
+type DocumentQuery struct {
+	Number, Type, Issuer, Field string
+	Year                        string
+	Limit                       int
+	Cursor                      string
+	Now                         time.Time
+}

@@ -17,6 +17,7 @@ type Edit struct {
 	Tags       []string
 	Author     string
 	Source     string
+	Document   *DocumentMeta // a document's part; nil for a news article
 }
 
 // next returns a copy of a at its next version, changed by actor at now.
@@ -26,6 +27,12 @@ func (a *Article) next(actor string, now time.Time) *Article {
 	b.Tags = slices.Clone(a.Tags)
 	b.PublishedCategories = slices.Clone(a.PublishedCategories)
 	b.PreviousSlugs = slices.Clone(a.PreviousSlugs)
+	b.Document = a.Document.clone()
+	if p := a.PublishedDocument; p != nil {
+		c := *p
+		c.Lists, c.Replaces = slices.Clone(p.Lists), slices.Clone(p.Replaces)
+		b.PublishedDocument = &c
+	}
 	b.Version++
 	b.UpdatedAt, b.UpdatedBy = now, actor
 	return &b
@@ -40,16 +47,20 @@ func (a *Article) Apply(e Edit, actor string, now time.Time) (*Article, error) {
 	if a.Status == StatusArchived {
 		return nil, conflict("An archived article cannot be edited.")
 	}
+	if a.IsDocument() != (e.Document != nil) {
+		return nil, Errorf(EINVALID, "kind cannot change: this is %s.", map[bool]string{true: "a document", false: "a news article"}[a.IsDocument()])
+	}
 	b := a.next(actor, now)
 	b.Slug, b.Title, b.Summary, b.Body, b.CoverImage = e.Slug, e.Title, e.Summary, e.Body, e.CoverImage
 	b.Categories, b.Tags, b.Author, b.Source = e.Categories, e.Tags, e.Author, e.Source
+	b.Document = e.Document.clone()
 	return b, nil
 }
 
 // EditOf returns a's editable content.
 func (a *Article) EditOf() Edit {
 	return Edit{Slug: a.Slug, Title: a.Title, Summary: a.Summary, Body: a.Body, CoverImage: a.CoverImage,
-		Categories: a.Categories, Tags: a.Tags, Author: a.Author, Source: a.Source}
+		Categories: a.Categories, Tags: a.Tags, Author: a.Author, Source: a.Source, Document: a.Document.clone()}
 }
 
 // Submit sends a draft for review.
@@ -113,6 +124,10 @@ func (a *Article) Publish(publishAt, expiresAt *time.Time, actor string, now tim
 	b.PreviousSlugs = slices.DeleteFunc(b.PreviousSlugs, func(s string) bool { return s == b.Slug })
 	b.PublishedSlug, b.PublishedVersion = b.Slug, b.Version
 	b.PublishedCategories = slices.Clone(b.Categories)
+	b.PublishedDocument = nil
+	if b.IsDocument() && b.Document != nil {
+		b.PublishedDocument = b.Document.Published()
+	}
 	return b, nil
 }
 
@@ -143,5 +158,6 @@ func (a *Article) withdrawn(actor string, now time.Time) *Article {
 		b.PreviousSlugs = append(b.PreviousSlugs, b.PublishedSlug)
 	}
 	b.PublishedSlug, b.PublishedVersion, b.PublishedCategories = "", 0, nil
+	b.PublishedDocument = nil
 	return b
 }

@@ -19,6 +19,8 @@ type Store interface {
 	Links(ctx context.Context) ([]portal.Link, error)
 	Popular(ctx context.Context, p portal.Period, limit int, now time.Time) ([]portal.Article, error)
 	Search(ctx context.Context, q portal.SearchQuery) (portal.SearchPage, error)
+	Documents(ctx context.Context, q portal.DocumentQuery) ([]portal.Article, string, error)
+	DocumentByID(ctx context.Context, id string, now time.Time) (*portal.Article, error)
 }
 
 // Cache lifetimes. Articles change rarely after publishing and carry a view
@@ -76,6 +78,9 @@ func New(store Store, opts ...Option) *Handler {
 		"GET /categories":       h.categories,
 		"GET /links":            h.links,
 		"GET /search":           h.search,
+		"GET /documents":        h.listDocuments,
+		"GET /documents/types":  h.documentTypes,
+		"GET /documents/{id}":   h.getDocument,
 	}
 	return h
 }

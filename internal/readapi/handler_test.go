@@ -248,6 +248,12 @@ func (f fakeStore) Popular(context.Context, portal.Period, int, time.Time) ([]po
 func (f fakeStore) Search(context.Context, portal.SearchQuery) (portal.SearchPage, error) {
 	return portal.SearchPage{}, f.err
 }
+func (f fakeStore) Documents(context.Context, portal.DocumentQuery) ([]portal.Article, string, error) {
+	return nil, "", f.err
+}
+func (f fakeStore) DocumentByID(context.Context, string, time.Time) (*portal.Article, error) {
+	return nil, f.err
+}
 
 func TestStoreFailures(t *testing.T) {
 	tests := []struct {

@@ -27,13 +27,15 @@ type articleJSON struct {
 	UpdatedAt   string        `json:"updatedAt,omitempty"`
 	ExpiresAt   string        `json:"expiresAt,omitempty"`
 	Views       *int64        `json:"views,omitempty"`
+	// SourceDocument is the published document the source names.
+	SourceDocument *portal.DocumentRef `json:"sourceDocument,omitempty"`
 }
 
 func toJSON(a *portal.Article, full bool) articleJSON {
 	j := articleJSON{
 		ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary,
 		CoverImage: a.CoverImage, Categories: a.Categories,
-		Author: a.Author, Source: a.Source,
+		Author: a.Author, Source: a.Source, SourceDocument: a.SourceDocument,
 	}
 	if j.Categories == nil {
 		j.Categories = []string{}
@@ -71,6 +73,10 @@ func (h *Handler) getArticle(ctx context.Context, req apigw.Request) apigw.Respo
 	}
 	if target.MovedTo != "" {
 		return apigw.Redirect(h.basePath+"/articles/"+target.MovedTo, redirectCache)
+	}
+	if target.Article.IsDocument() {
+		// A document is read at /documents/{id}; it is no article.
+		return apigw.Error(ctx, h.log, portal.Errorf(portal.ENOTFOUND, "Article not found."), notFoundCache)
 	}
 	return apigw.Cached(req, toJSON(target.Article, true), articleCache(target.Article, now))
 }

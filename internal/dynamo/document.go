@@ -1,0 +1,324 @@
+package dynamo
+
+// Documents ("Văn bản", docs/documents.md): a document is an article of kind
+// document, so its working copy, desk entry, revisions, audit and published
+// copy are an article's. This file adds what only documents have:
+//
+//   - number claims, PK=DOCNO#<number key>, SK=<year of issue>, holding the
+//     id: a second document with the same number in the same year fails the
+//     claim's condition (409);
+//   - list entries, PK=ART#<id>, SK=GSI1PK=DOCLIST#ALL|TYPE#…|ISSUER#…|
+//     FIELD#…|NUMBER#…, GSI1SK=<issued on>#<id>: each reader query (all,
+//     one filter, a number; any of them with a year) is one Query on GSI1.
+//     The DOCLIST#ALL entry holds the whole published document, so that
+//     GET /documents/{id} is one GetItem;
+//   - replacedBy, a map on a published document's copy and list entries,
+//     kept by the transaction that publishes or withdraws a document that
+//     replaces it, so that every list shows its state without another read.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"eportal/internal/portal"
+)
+
+const docNoPrefix = "DOCNO#"
+
+func claimKey(claim string) (pk, sk string) {
+	k, year := portal.ParseClaim(claim)
+	return docNoPrefix + k, year
+}
+
+// claimItem is a number claim.
+type claimItem struct {
+	PK     string `dynamodbav:"PK"`
+	SK     string `dynamodbav:"SK"`
+	ID     string `dynamodbav:"id"`
+	Number string `dynamodbav:"number"`
+}
+
+// documentWrites is what a save of a document writes besides an article's
+// items, with what it read to decide it.
+type documentWrites struct {
+	// replacedBy is the map the published items are written with: carried
+	// over from the version they replace (rbOld, as read, conditions the
+	// write so that a concurrent replacement is not lost).
+	replacedBy map[string]portal.DocumentRef
+	rbOld      types.AttributeValue
+	republish  bool
+	// mark are the published documents this one now replaces; unmark those
+	// it no longer does (their working copies, as read).
+	mark, unmark []*portal.Article
+}
+
+// documentWrites reads what the save of document a needs beyond its own
+// items: the replacements its published copy carries over and the documents
+// whose replacedBy changes.
+func (s *Store) documentWrites(ctx context.Context, b, a *portal.Article, plan portal.PublicationPlan) (*documentWrites, error) {
+	d := &documentWrites{replacedBy: map[string]portal.DocumentRef{}}
+	wasPublic := b != nil && b.PublishedSlug != "" && b.PublishedDocument != nil
+	if plan.Publish && wasPublic {
+		d.republish = true
+		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+			TableName: &s.table, Key: key(articlePK(a.ID), portal.DocumentListAll), ConsistentRead: aws.Bool(true),
+			ProjectionExpression: aws.String("replacedBy"),
+		})
+		if err != nil {
+			return nil, err
+		}
+		if v, ok := out.Item["replacedBy"]; ok {
+			d.rbOld = v
+			if err := attributevalue.Unmarshal(v, &d.replacedBy); err != nil {
+				return nil, fmt.Errorf("unmarshal replacedBy of %s: %w", a.ID, err)
+			}
+		}
+	}
+	var before, after []string
+	if wasPublic {
+		before = b.PublishedDocument.Replaces
+	}
+	if a.PublishedSlug != "" && a.PublishedDocument != nil {
+		after = a.PublishedDocument.Replaces
+	}
+	read := func(id string) (*portal.Article, error) {
+		x, err := s.ArticleByID(ctx, id)
+		if portal.ErrorCode(err) == portal.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil || x.PublishedSlug == "" || x.PublishedDocument == nil {
+			return nil, err // not public: nothing shows its state
+		}
+		return x, nil
+	}
+	if plan.Publish {
+		for _, id := range after {
+			x, err := read(id)
+			if err != nil {
+				return nil, err
+			}
+			if x != nil {
+				d.mark = append(d.mark, x)
+			}
+		}
+	}
+	for _, id := range before {
+		if slices.Contains(after, id) {
+			continue
+		}
+		x, err := read(id)
+		if err != nil {
+			return nil, err
+		}
+		if x != nil {
+			d.unmark = append(d.unmark, x)
+		}
+	}
+	return d, nil
+}
+
+// addListEntry adds document a's entry in list l: the published summary,
+// or for DOCLIST#ALL the whole published document, ordered by date of issue.
+func (d *documentWrites) addListEntry(t *tx, base articleItem, a *portal.Article, l string) error {
+	e := base.public()
+	if l != portal.DocumentListAll {
+		e.Body = ""
+	}
+	e.Slug = a.PublishedSlug
+	e.PK, e.SK = articlePK(a.ID), l
+	e.GSI1PK, e.GSI1SK = l, string(a.Document.IssuedOn)+"#"+a.ID
+	e.ReplacedBy = d.replacedBy
+	if l == portal.DocumentListAll && d.republish {
+		cond := "attribute_not_exists(replacedBy)"
+		var vals map[string]types.AttributeValue
+		if d.rbOld != nil {
+			cond, vals = "replacedBy = :rb", map[string]types.AttributeValue{":rb": d.rbOld}
+		}
+		return t.putDoc(e, true, cond, nil, vals, portal.Errorf(portal.ECONFLICT,
+			"A document replacing this one was published or withdrawn meanwhile; publish again."))
+	}
+	return t.putDoc(e, true, "", nil, nil, nil)
+}
+
+// add adds the number claims and the replacedBy changes of the save from b
+// to a.
+func (d *documentWrites) add(t *tx, b, a *portal.Article) error {
+	var before []string
+	if b != nil {
+		before = b.Claims()
+	}
+	after := a.Claims()
+	idv := map[string]types.AttributeValue{":id": sv(a.ID)}
+	for _, c := range before {
+		if !slices.Contains(after, c) {
+			pk, sk := claimKey(c)
+			t.delete(pk, sk, "id = :id", idv, nil)
+		}
+	}
+	for _, c := range after {
+		if slices.Contains(before, c) {
+			continue
+		}
+		pk, sk := claimKey(c)
+		number, year := portal.ParseClaim(c)
+		if a.Document != nil && a.Document.Claim() == c {
+			number = a.Document.Number
+		}
+		if err := t.put(claimItem{PK: pk, SK: sk, ID: a.ID, Number: number}, "attribute_not_exists(PK) OR id = :id", nil, idv,
+			portal.Errorf(portal.ECONFLICT, "Another document has the number %s in %s.", number, year)); err != nil {
+			return err
+		}
+	}
+	ref := portal.DocumentRef{ID: a.ID, Title: a.Title, Slug: a.PublishedSlug}
+	if a.Document != nil {
+		ref.Number = a.Document.Number
+	}
+	refAV, err := attributevalue.Marshal(ref)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{"#d": a.ID}
+	for _, x := range d.mark {
+		addReplacedBy(t, x, "SET replacedBy.#d = :ref", names, map[string]types.AttributeValue{":ref": refAV})
+	}
+	for _, x := range d.unmark {
+		addReplacedBy(t, x, "REMOVE replacedBy.#d", names, nil)
+	}
+	return nil
+}
+
+// addReplacedBy applies expr to every published item of document x: its
+// published copy and its list entries, each on condition that it is still
+// a published document's item.
+func addReplacedBy(t *tx, x *portal.Article, expr string, names map[string]string, values map[string]types.AttributeValue) {
+	fail := portal.Errorf(portal.ECONFLICT, "Document %s changed meanwhile; save again.", x.Document.Number)
+	t.update(publicPK(x.PublishedSlug), skPublic, expr, "attribute_exists(replacedBy)", names, values, fail)
+	for _, l := range x.PublishedDocument.Lists {
+		t.update(articlePK(x.ID), l, expr, "attribute_exists(replacedBy)", names, values, fail)
+	}
+}
+
+// putDoc is put, and for a published document's item (doc) makes sure the
+// replacedBy map is present, empty or not.
+func (t *tx) putDoc(item any, doc bool, cond string, names map[string]string, values map[string]types.AttributeValue, onFail error) error {
+	if err := t.put(item, cond, names, values, onFail); err != nil {
+		return err
+	}
+	if doc {
+		p := t.writes[len(t.writes)-1].Put
+		if _, ok := p.Item["replacedBy"]; !ok {
+			p.Item["replacedBy"] = &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{}}
+		}
+	}
+	return nil
+}
+
+// Documents returns one page of the visible published documents of q,
+// newest issued first, in one Query on GSI1: the list of q's first filter
+// (number, type, issuer, field, else all), q.Year as begins_with on the
+// sort key, any further filter and visibility as a filter expression.
+//
+// Errors: EINVALID for a bad limit or cursor; EUNAVAILABLE.
+func (s *Store) Documents(ctx context.Context, q portal.DocumentQuery) ([]portal.Article, string, error) {
+	const op = "dynamo.Documents"
+	list := portal.DocumentListAll
+	var filters []string
+	vals := map[string]types.AttributeValue{":now": sv(formatTime(q.Now))}
+	names := map[string]string{"#doc": "document"}
+	for _, f := range []struct {
+		v, list, expr, name string
+	}{
+		{q.Number, portal.DocumentListOfNumber(q.Number), "#doc.NumberKey = :number", ":number"},
+		{q.Type, portal.DocumentListOfType(q.Type), "#doc.#type = :type", ":type"},
+		{q.Issuer, portal.DocumentListOfIssuer(q.Issuer), "#doc.IssuerKey = :issuer", ":issuer"},
+		{q.Field, portal.DocumentListOfField(q.Field), "contains(#doc.Fields, :field)", ":field"},
+	} {
+		switch {
+		case f.v == "":
+		case list == portal.DocumentListAll:
+			list = f.list // the first filter picks the list
+		default:
+			filters = append(filters, f.expr) // the others filter it
+			vals[f.name] = sv(f.v)
+			if f.name == ":type" {
+				names["#type"] = "Type"
+			}
+		}
+	}
+	keyCond := "GSI1PK = :l"
+	vals[":l"] = sv(list)
+	if q.Year != "" {
+		keyCond += " AND begins_with(GSI1SK, :y)"
+		vals[":y"] = sv(q.Year + "-")
+	}
+	filter := "publishAt <= :now AND (attribute_not_exists(expiresAt) OR expiresAt > :now)"
+	if len(filters) > 0 {
+		filter += " AND " + strings.Join(filters, " AND ")
+	} else {
+		delete(names, "#doc")
+	}
+	in := &dynamodb.QueryInput{
+		IndexName:                 aws.String(indexGSI1),
+		KeyConditionExpression:    aws.String(keyCond),
+		FilterExpression:          aws.String(filter),
+		ExpressionAttributeValues: vals,
+		ScanIndexForward:          aws.Bool(false),
+	}
+	if len(names) > 0 {
+		in.ExpressionAttributeNames = names
+	}
+	scope := "documents|" + list + "|" + q.Year + "|" + q.Type + "|" + q.Issuer + "|" + q.Field + "|" + q.Number
+	items, next, err := s.page(ctx, in, scope, q.Limit, q.Cursor, []string{"PK", "SK", "GSI1PK", "GSI1SK"})
+	if err != nil {
+		return nil, "", translate(op, err)
+	}
+	out := make([]portal.Article, 0, len(items))
+	for _, raw := range items {
+		var it articleItem
+		if err := attributevalue.UnmarshalMap(raw, &it); err != nil {
+			return nil, "", translate(op, err)
+		}
+		a, err := it.article()
+		if err != nil {
+			return nil, "", translate(op, err)
+		}
+		out = append(out, *a)
+	}
+	return out, next, nil
+}
+
+// DocumentByID returns the published document id as readers get it at now,
+// in one GetItem on its DOCLIST#ALL entry.
+//
+// Errors: ENOTFOUND when no visible published document has the id;
+// EUNAVAILABLE.
+func (s *Store) DocumentByID(ctx context.Context, id string, now time.Time) (*portal.Article, error) {
+	const op = "dynamo.DocumentByID"
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(articlePK(id), portal.DocumentListAll)})
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	if out.Item == nil {
+		return nil, notFound(op, "Document")
+	}
+	var it articleItem
+	if err := attributevalue.UnmarshalMap(out.Item, &it); err != nil {
+		return nil, translate(op, err)
+	}
+	a, err := it.article()
+	if err != nil {
+		return nil, translate(op, err)
+	}
+	if !a.VisibleAt(now) {
+		return nil, notFound(op, "Document")
+	}
+	return a, nil
+}
