@@ -7,17 +7,21 @@ package demo
 import (
 	"bytes"
 	"context"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"fmt"
 	"time"
 
+	"eportal/internal/docfile"
 	"eportal/internal/portal"
 	"eportal/internal/slug"
 )
 
 //go:embed portal.json
 var content []byte
+
+//go:embed *.pdf
+var files embed.FS
 
 // Content is the demo content.
 type Content struct {
@@ -38,7 +42,26 @@ type Content struct {
 		PublishAt  time.Time `json:"publishAt"`
 		Views      int64     `json:"views"`
 	} `json:"articles"`
-	Links []portal.Link `json:"links"`
+	Links     []portal.Link `json:"links"`
+	Documents []struct {
+		ID          string    `json:"id"`
+		Title       string    `json:"title"`
+		Summary     string    `json:"summary"`
+		Number      string    `json:"number"`
+		Type        string    `json:"type"`
+		Issuer      string    `json:"issuer"`
+		Signer      string    `json:"signer"`
+		IssuedOn    string    `json:"issuedOn"`
+		EffectiveOn string    `json:"effectiveOn"`
+		Fields      []string  `json:"fields"`
+		Related     []string  `json:"related"`
+		PublishAt   time.Time `json:"publishAt"`
+		Attachment  *struct {
+			ID   string `json:"id"`
+			Name string `json:"name"` // as an editor would have named it
+			File string `json:"file"` // embedded here
+		} `json:"attachment"`
+	} `json:"documents"`
 	Polls []struct {
 		ID         string              `json:"id"`
 		Question   string              `json:"question"`
@@ -75,12 +98,110 @@ func (c *Content) ArticlesAt(now time.Time) []*portal.Article {
 	return out
 }
 
+// File is a demo attachment: its media library entry and the object the
+// bucket holds for it (make run puts it into the local bucket).
+type File struct {
+	Media       *portal.Media
+	Key         string // the object's key: media/<id>/file/<safe name>
+	ContentType string
+	Disposition string
+	Body        []byte
+}
+
+// Files returns the demo attachments, their URLs under mediaBase (the
+// MEDIA_BASE_URL, "/media" locally).
+func (c *Content) Files(mediaBase string, now time.Time) ([]File, error) {
+	var out []File
+	for _, d := range c.Documents {
+		a := d.Attachment
+		if a == nil {
+			continue
+		}
+		body, err := files.ReadFile(a.File)
+		if err != nil {
+			return nil, err
+		}
+		safe := docfile.SafeName(a.Name, docfile.PDF)
+		out = append(out, File{
+			Media: &portal.Media{ID: a.ID, Kind: portal.MediaFile, FileName: a.Name, ContentType: "application/pdf",
+				Size: int64(len(body)), Status: portal.MediaReady, URL: mediaBase + "/" + a.ID + "/file/" + safe,
+				CreatedBy: Actor, CreatedAt: now, UpdatedAt: now},
+			Key: "media/" + a.ID + "/file/" + safe, ContentType: "application/pdf",
+			Disposition: docfile.Disposition(a.Name, safe), Body: body,
+		})
+	}
+	return out, nil
+}
+
+// DocumentsAt returns the demo documents as published documents, their
+// links and attachments resolved among themselves, each after the
+// documents it links to.
+func (c *Content) DocumentsAt(now time.Time, mediaBase string) ([]*portal.Article, error) {
+	fs, err := c.Files(mediaBase, now)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*portal.Article{}
+	var out []*portal.Article
+	for _, d := range c.Documents {
+		publishAt := d.PublishAt.UTC()
+		key, err := portal.NumberKey(d.Number)
+		if err != nil {
+			return nil, fmt.Errorf("document %s: %w", d.ID, err)
+		}
+		meta := &portal.DocumentMeta{Number: d.Number, NumberKey: key, Type: d.Type, Issuer: d.Issuer, IssuerKey: slug.Make(d.Issuer),
+			Signer: d.Signer, IssuedOn: portal.Date(d.IssuedOn), EffectiveOn: portal.Date(d.EffectiveOn), Fields: d.Fields}
+		for _, id := range d.Related {
+			r, ok := byID[id]
+			if !ok {
+				return nil, fmt.Errorf("document %s: related %s is not listed before it", d.ID, id)
+			}
+			meta.Related = append(meta.Related, portal.DocumentRef{ID: r.ID, Number: r.Document.Number, Title: r.Title, Slug: r.Slug})
+		}
+		if d.Attachment != nil {
+			for _, f := range fs {
+				if f.Media.ID == d.Attachment.ID {
+					meta.Attachments = append(meta.Attachments, portal.Attachment{ID: f.Media.ID, Name: f.Media.FileName,
+						URL: f.Media.URL, ContentType: f.ContentType, Size: f.Media.Size})
+				}
+			}
+		}
+		a := &portal.Article{
+			ID: d.ID, Slug: slug.Make(d.Number + " " + meta.Year()), Title: d.Title, Summary: d.Summary,
+			Kind: portal.KindDocument, Document: meta,
+			Status: portal.StatusPublished, PublishAt: &publishAt,
+			CreatedAt: publishAt, UpdatedAt: now, CreatedBy: Actor, UpdatedBy: Actor, Version: 1,
+		}
+		byID[a.ID] = a
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// sourceDocument is the demo document an article's source names, if any.
+func sourceDocument(source string, docs []*portal.Article) *portal.DocumentRef {
+	key, year, ok := portal.SourceDocument(source)
+	if !ok {
+		return nil
+	}
+	for _, d := range docs {
+		if d.Document.NumberKey == key && (year == "" || d.Document.Year() == year) {
+			return &portal.DocumentRef{ID: d.ID, Number: d.Document.Number, Title: d.Title, Slug: d.Slug}
+		}
+	}
+	return nil
+}
+
+// MediaBase is the MEDIA_BASE_URL the demo content's attachments are
+// recorded under: make run's.
+const MediaBase = "/media"
+
 // Actor is the name demo content is recorded under in the audit log.
 const Actor = "demo-loader"
 
 // marker names the demo load in the store; bump it when the content changes
 // in a way existing local stacks should pick up.
-const marker = "demo-content-v1"
+const marker = "demo-content-v2"
 
 // Store is what Load writes to; *dynamo.Store satisfies it.
 type Store interface {
@@ -90,6 +211,7 @@ type Store interface {
 	PutLink(ctx context.Context, l portal.Link) error
 	CreateArticle(ctx context.Context, a *portal.Article, actor string, now time.Time) error
 	CreatePoll(ctx context.Context, p *portal.Poll) error
+	CreateMedia(ctx context.Context, m *portal.Media) error
 }
 
 // Load writes the demo content to store unless it was loaded before, and
@@ -114,7 +236,26 @@ func Load(ctx context.Context, store Store, now time.Time) (bool, error) {
 			return false, fmt.Errorf("link %s: %w", l.ID, err)
 		}
 	}
+	files, err := c.Files(MediaBase, now)
+	if err != nil {
+		return false, err
+	}
+	for _, f := range files {
+		if err := store.CreateMedia(ctx, f.Media); err != nil && portal.ErrorCode(err) != portal.ECONFLICT {
+			return false, fmt.Errorf("media %s: %w", f.Media.ID, err)
+		}
+	}
+	docs, err := c.DocumentsAt(now, MediaBase)
+	if err != nil {
+		return false, err
+	}
+	for _, d := range docs {
+		if err := store.CreateArticle(ctx, d, Actor, now); err != nil && portal.ErrorCode(err) != portal.ECONFLICT {
+			return false, fmt.Errorf("document %s: %w", d.ID, err)
+		}
+	}
 	for _, a := range c.ArticlesAt(now) {
+		a.SourceDocument = sourceDocument(a.Source, docs)
 		if err := store.CreateArticle(ctx, a, Actor, now); err != nil && portal.ErrorCode(err) != portal.ECONFLICT {
 			return false, fmt.Errorf("article %s: %w", a.ID, err)
 		}

@@ -22,6 +22,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/johannesboyne/gofakes3"
 
+	"eportal/infra/demo"
 	"eportal/internal/bucket"
 	"eportal/internal/imaging"
 	"eportal/internal/mediaapi"
@@ -246,4 +247,21 @@ func edgeKey(rest string) (string, bool) {
 		return "", false
 	}
 	return mediaapi.VariantKey(id, n), true
+}
+
+// SeedFiles puts the demo content's attachments (demo.Content.Files) into
+// backend's media bucket where they are missing, with the type and
+// Content-Disposition the processor would have given them, so that the
+// demo documents' downloads work in `make run`.
+func SeedFiles(backend gofakes3.Backend, files []demo.File) error {
+	for _, f := range files {
+		if _, err := backend.HeadObject(MediaBucketName, f.Key); err == nil {
+			continue
+		}
+		meta := map[string]string{"Content-Type": f.ContentType, "Content-Disposition": f.Disposition}
+		if _, err := backend.PutObject(MediaBucketName, f.Key, meta, bytes.NewReader(f.Body), int64(len(f.Body)), nil); err != nil {
+			return fmt.Errorf("demo file %s: %w", f.Key, err)
+		}
+	}
+	return nil
 }

@@ -213,8 +213,19 @@ func TestOpenAPITour(t *testing.T) {
 
 	// Readers.
 	for _, p := range []string{"/articles", "/articles?category=tin-tuc-su-kien&limit=5", "/articles/" + sampleSlug,
-		"/articles/popular?period=month", "/categories", "/links", "/polls", poll, "/search?q=tuyen%20truyen%20mieng&limit=5"} {
+		"/articles/popular?period=month", "/categories", "/links", "/polls", poll, "/search?q=tuyen%20truyen%20mieng&limit=5",
+		"/documents", "/documents?type=bao-cao&year=2020", "/documents/types", "/documents/vb0004bctu2020"} {
 		tr.revalidate(p)
+	}
+	// The demo document by its number, as the curl asks, and the
+	// sample article's source linked to it.
+	if _, body := tr.do(call{method: "GET", path: "/documents?number=04-BC/TU", want: 200}); len(body["items"].([]any)) != 1 ||
+		body["items"].([]any)[0].(map[string]any)["id"] != "vb0004bctu2020" {
+		t.Errorf("GET /documents?number=04-BC/TU = %v; want the demo document", body)
+	}
+	if _, body := tr.do(call{method: "GET", path: "/articles/" + sampleSlug, want: 200}); fmt.Sprint(body["sourceDocument"]) == "<nil>" ||
+		body["sourceDocument"].(map[string]any)["slug"] != "04-bc-tu-2020" {
+		t.Errorf("the sample article's sourceDocument = %v; want 04-BC/TU's", body["sourceDocument"])
 	}
 	if _, body := tr.do(call{method: "GET", path: "/search?q=TUY%C3%8AN%20TRUY%E1%BB%80N", want: 200}); len(body["items"].([]any)) != 1 {
 		t.Errorf("GET /search?q=TUYÊN TRUYỀN = %v; want the demo article", body)
@@ -227,6 +238,12 @@ func TestOpenAPITour(t *testing.T) {
 		{method: "GET", path: "/articles?category=Khoa-XIX", want: 400},
 		{method: "GET", path: "/articles/popular?limit=0", want: 400},
 		{method: "GET", path: "/articles/khong-co-bai-nay", want: 404},
+		{method: "GET", path: "/documents?so=04-BC/TU", want: 400},
+		{method: "GET", path: "/documents?type=luat", want: 400},
+		{method: "GET", path: "/documents?year=20", want: 400},
+		{method: "GET", path: "/documents?number=%3Cscript%3E", want: 400},
+		{method: "GET", path: "/documents/khong-co", want: 404},
+		{method: "GET", path: "/articles/04-bc-tu-2020", want: 404},
 		{method: "GET", path: "/polls?limit=abc", want: 400},
 		{method: "GET", path: "/polls/khong-co", want: 404},
 		{method: "POST", path: "/articles/" + sampleSlug + "/views", want: 200},

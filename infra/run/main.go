@@ -31,6 +31,7 @@ import (
 	"github.com/johannesboyne/gofakes3/backend/s3afero"
 	"github.com/spf13/afero"
 
+	"eportal/infra/demo"
 	"eportal/infra/localauth"
 	"eportal/infra/localserver"
 	"eportal/infra/localstack"
@@ -154,6 +155,17 @@ func startMedia(dir, addr string, store *dynamo.Store, log *slog.Logger) (*local
 	}
 	media, err := localserver.NewMediaStore(backend, "http://"+net.JoinHostPort(host, port), log)
 	if err != nil {
+		return nil, err
+	}
+	content, err := demo.Parse()
+	if err != nil {
+		return nil, err
+	}
+	files, err := content.Files(media.BaseURL, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if err := localserver.SeedFiles(backend, files); err != nil {
 		return nil, err
 	}
 	for _, fn := range localserver.BucketFunctions(store, media.Bucket, media.BaseURL, log) {
