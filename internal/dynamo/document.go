@@ -239,7 +239,7 @@ func (s *Store) Documents(ctx context.Context, q portal.DocumentQuery) ([]portal
 		{q.Number, portal.DocumentListOfNumber(q.Number), "#doc.NumberKey = :number", ":number"},
 		{q.Type, portal.DocumentListOfType(q.Type), "#doc.#type = :type", ":type"},
 		{q.Issuer, portal.DocumentListOfIssuer(q.Issuer), "#doc.IssuerKey = :issuer", ":issuer"},
-		{q.Field, portal.DocumentListOfField(q.Field), "contains(#doc.Fields, :field)", ":field"},
+		{q.Field, portal.DocumentListOfField(q.Field), "contains(#doc.#fields, :field)", ":field"},
 	} {
 		switch {
 		case f.v == "":
@@ -248,8 +248,11 @@ func (s *Store) Documents(ctx context.Context, q portal.DocumentQuery) ([]portal
 		default:
 			filters = append(filters, f.expr) // the others filter it
 			vals[f.name] = sv(f.v)
-			if f.name == ":type" {
+			switch f.name {
+			case ":type":
 				names["#type"] = "Type"
+			case ":field":
+				names["#fields"] = "Fields" // a reserved word
 			}
 		}
 	}
