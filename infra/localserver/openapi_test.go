@@ -227,8 +227,17 @@ func TestOpenAPITour(t *testing.T) {
 		body["sourceDocument"].(map[string]any)["slug"] != "04-bc-tu-2020" {
 		t.Errorf("the sample article's sourceDocument = %v; want 04-BC/TU's", body["sourceDocument"])
 	}
-	if _, body := tr.do(call{method: "GET", path: "/search?q=TUY%C3%8AN%20TRUY%E1%BB%80N", want: 200}); len(body["items"].([]any)) != 1 {
-		t.Errorf("GET /search?q=TUYÊN TRUYỀN = %v; want the demo article", body)
+	if _, body := tr.do(call{method: "GET", path: "/search?q=TUY%C3%8AN%20TRUY%E1%BB%80N", want: 200}); len(body["items"].([]any)) != 4 ||
+		body["items"].([]any)[0].(map[string]any)["id"] != "a7k2m9q4x1" {
+		t.Errorf("GET /search?q=TUYÊN TRUYỀN = %v; want the demo article, then the three demo documents", body)
+	}
+	// A document is found by its number, with or without diacritics.
+	for _, q := range []string{"04-BC%2FTU", "bao%20cao%2004-BC%2FTU", "340-Q%C4%90%2FTW", "340-qd-tw"} {
+		_, body := tr.do(call{method: "GET", path: "/search?q=" + q, want: 200})
+		items := body["items"].([]any)
+		if len(items) == 0 || items[0].(map[string]any)["kind"] != "document" {
+			t.Errorf("GET /search?q=%s = %v; want a document first", q, body)
+		}
 	}
 	for _, c := range []call{
 		{method: "GET", path: "/articles?cursor=", want: 400},

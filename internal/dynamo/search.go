@@ -457,7 +457,7 @@ func (s *Store) searchHits(ctx context.Context, pq search.Query, sks []string, n
 			snippet = search.Snippet(d.Title, pq)
 		}
 		hits = append(hits, portal.SearchHit{ID: d.ID, Slug: d.Slug, Title: d.Title, Summary: d.Summary,
-			PublishAt: *publishAt, Snippet: snippet})
+			PublishAt: *publishAt, Snippet: snippet, Kind: d.Kind, Number: d.Number})
 	}
 	return hits, nil
 }

@@ -50,6 +50,8 @@ type searchDocItem struct {
 	PublishAt string `dynamodbav:"publishAt"`
 	ExpiresAt string `dynamodbav:"expiresAt,omitempty"`
 	Gen       string `dynamodbav:"gen"`
+	Kind      string `dynamodbav:"kind,omitempty"`   // "document" for a document
+	Number    string `dynamodbav:"number,omitempty"` // a document's số ký hiệu
 }
 
 // searchTermsItem records what an article put in the index (SK=TERMS), so
@@ -112,9 +114,14 @@ func (s *Store) indexSlug(ctx context.Context, slug string, ids []string) error 
 		if st := portal.Status(it.Status); it.RedirectTo == "" && it.Title != "" && it.PublishAt != "" &&
 			(st == portal.StatusPublished || st == portal.StatusScheduled) {
 			published = it.ID
-			d := search.NewDocument(search.Article{ID: it.ID, Slug: slug, Title: it.Title, Summary: it.Summary,
+			sa := search.Article{ID: it.ID, Slug: slug, Title: it.Title, Summary: it.Summary,
 				BodyHTML: it.Body, Tags: it.Tags, Author: it.Author, Source: it.Source,
-				Status: it.Status, PublishAt: it.PublishAt, ExpiresAt: it.ExpiresAt})
+				Status: it.Status, PublishAt: it.PublishAt, ExpiresAt: it.ExpiresAt}
+			if it.Kind == portal.KindDocument && it.Document != nil {
+				sa.Kind, sa.Number = it.Kind, it.Document.Number
+				sa.Author = it.Document.Issuer + "\n" + it.Document.Signer
+			}
+			d := search.NewDocument(sa)
 			if err := s.putIndex(ctx, d); err != nil {
 				return err
 			}
@@ -189,7 +196,8 @@ func (s *Store) putIndex(ctx context.Context, d search.Document) error {
 		next.StaleSK, next.Stale = old.At, old.Terms
 	}
 	doc := searchDocItem{PK: searchDocPK(d.ID), SK: skSearchDoc, ID: d.ID, Slug: d.Slug, Title: d.Title,
-		Summary: d.Summary, Text: d.Text, Status: d.Status, PublishAt: d.PublishAt, ExpiresAt: d.ExpiresAt, Gen: gen}
+		Summary: d.Summary, Text: d.Text, Status: d.Status, PublishAt: d.PublishAt, ExpiresAt: d.ExpiresAt, Gen: gen,
+		Kind: d.Kind, Number: d.Number}
 	if err := s.switchIndex(ctx, old, &next, &doc); err != nil {
 		return err
 	}
@@ -280,39 +288,44 @@ func (s *Store) deleteStale(ctx context.Context, t *searchTermsItem) error {
 	return err
 }
 
-// IndexAll indexes every article on the public list (published, and
+// IndexAll indexes every article and document on the public lists (published, and
 // scheduled for later), as the stream would have: the backfill for content
 // written before the indexer existed, or after the index was lost. It reads
-// GSI1 LIST#ALL page by page and calls IndexSlug for each entry, so an
+// GSI1 LIST#ALL and DOCLIST#ALL page by page and calls IndexSlug for each entry, so an
 // article already indexed costs two reads and no write. progress, when not
 // nil, is called after each article with the count so far.
 func (s *Store) IndexAll(ctx context.Context, progress func(n int)) (int, error) {
 	const op = "dynamo.IndexAll"
-	in := &dynamodb.QueryInput{
-		TableName:                 &s.table,
-		IndexName:                 aws.String(indexGSI1),
-		KeyConditionExpression:    aws.String("GSI1PK = :pk"),
-		ProjectionExpression:      aws.String("id, slug"),
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": sv(listAllScope)},
-	}
 	n := 0
-	for {
-		out, err := s.db.Query(ctx, in)
-		if err != nil {
-			return n, translate(op, err)
+	// Every published article is in LIST#ALL, every published document in
+	// DOCLIST#ALL.
+	for _, list := range []string{listAllScope, portal.DocumentListAll} {
+		in := &dynamodb.QueryInput{
+			TableName:                 &s.table,
+			IndexName:                 aws.String(indexGSI1),
+			KeyConditionExpression:    aws.String("GSI1PK = :pk"),
+			ProjectionExpression:      aws.String("id, slug"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{":pk": sv(list)},
 		}
-		for _, item := range out.Items {
-			if err := s.IndexSlug(ctx, stringAttr(item, "slug"), stringAttr(item, "id")); err != nil {
-				return n, err
+		for {
+			out, err := s.db.Query(ctx, in)
+			if err != nil {
+				return n, translate(op, err)
 			}
-			n++
-			if progress != nil {
-				progress(n)
+			for _, item := range out.Items {
+				if err := s.IndexSlug(ctx, stringAttr(item, "slug"), stringAttr(item, "id")); err != nil {
+					return n, err
+				}
+				n++
+				if progress != nil {
+					progress(n)
+				}
 			}
+			if out.LastEvaluatedKey == nil {
+				break
+			}
+			in.ExclusiveStartKey = out.LastEvaluatedKey
 		}
-		if out.LastEvaluatedKey == nil {
-			return n, nil
-		}
-		in.ExclusiveStartKey = out.LastEvaluatedKey
 	}
+	return n, nil
 }

@@ -48,6 +48,9 @@ type SearchHit struct {
 	// Snippet is HTML: the best matching passage of the body (or the
 	// summary, or the title), escaped, with the matched words in <mark>.
 	Snippet string
+	// Kind is KindDocument for a document (its page is /van-ban/{slug}),
+	// with its Number; empty for a news article.
+	Kind, Number string
 }
 
 // SearchPage is one page of results, best first. NextCursor is empty when no

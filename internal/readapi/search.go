@@ -21,6 +21,10 @@ type searchHitJSON struct {
 	// Snippet is HTML made by search.Snippet from plain text: every
 	// character escaped, the matched words in <mark>.
 	Snippet string `json:"snippet"`
+	// Kind is "document" for a document (read at /documents/{id}), with
+	// its number; absent for a news article.
+	Kind   string `json:"kind,omitempty"`
+	Number string `json:"number,omitempty"`
 }
 
 // search serves GET /search?q=&limit=&cursor=: the visible articles holding
@@ -52,6 +56,8 @@ func (h *Handler) search(ctx context.Context, req apigw.Request) apigw.Response 
 			PublishAt:   hit.PublishAt.UTC().Format(time.RFC3339),
 			DisplayTime: portal.DisplayTime(hit.PublishAt),
 			Snippet:     hit.Snippet,
+			Kind:        hit.Kind,
+			Number:      hit.Number,
 		}
 	}
 	return apigw.Cached(req, apigw.NewPage(items, page.NextCursor), listCache)

@@ -40,6 +40,9 @@ type Document struct {
 	// Keywords (the tags) are indexed with the summary; Credits (author and
 	// source) with the body. Neither is shown in a result.
 	Keywords, Credits string
+	// Kind is "document" for a legal document, whose Number (số ký hiệu)
+	// is indexed with the title: "04-BC/TU" finds it as "04 bc tu".
+	Kind, Number string
 	// bodyTokens are the body's tokens when the document was made from
 	// the full body (NewDocument); Terms uses them.
 	bodyTokens []Token
@@ -51,6 +54,7 @@ type Article struct {
 	Tags                               []string
 	Author, Source                     string
 	Status, PublishAt, ExpiresAt       string
+	Kind, Number                       string // a document's (see Document)
 }
 
 // NewDocument makes the document of an article whose body is sanitized HTML.
@@ -62,7 +66,8 @@ func NewDocument(a Article) Document {
 	}
 	return Document{ID: a.ID, Slug: a.Slug, Title: a.Title, Summary: a.Summary, Text: cut(text, MaxSnippetText),
 		Status: a.Status, PublishAt: a.PublishAt, ExpiresAt: a.ExpiresAt,
-		Keywords: strings.Join(a.Tags, "\n"), Credits: a.Author + "\n" + a.Source, bodyTokens: toks}
+		Keywords: strings.Join(a.Tags, "\n"), Credits: a.Author + "\n" + a.Source, bodyTokens: toks,
+		Kind: a.Kind, Number: a.Number}
 }
 
 // Terms returns every index term of d — each word and each pair of adjacent
@@ -78,6 +83,7 @@ func (d Document) Terms() map[string]Field {
 		}
 	}
 	add(Tokens(d.Title), InTitle)
+	add(Tokens(d.Number), InTitle)
 	add(Tokens(d.Summary), InSummary)
 	add(Tokens(d.Keywords), InSummary)
 	body := d.bodyTokens
@@ -94,7 +100,7 @@ func (d Document) Terms() map[string]Field {
 // share a key, and re-indexing an unchanged article writes nothing.
 func (d Document) Gen() string {
 	h := sha256.New()
-	for _, s := range []string{d.ID, d.Slug, d.Title, d.Summary, d.Status, d.PublishAt, d.ExpiresAt, d.Keywords, d.Credits} {
+	for _, s := range []string{d.ID, d.Slug, d.Title, d.Summary, d.Status, d.PublishAt, d.ExpiresAt, d.Keywords, d.Credits, d.Kind, d.Number} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}
