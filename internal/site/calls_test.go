@@ -15,12 +15,13 @@ import (
 
 // TestDynamoDBCalls counts the DynamoDB calls of each page on a cold
 // instance (a new handler) and on a warm one (the same request again): a
-// warm article page costs its one GetItem, a warm category page its one
-// Query, a warm home page nothing. Cold counts are logged and bounded by
+// warm article or document page costs its one GetItem, a warm category
+// page or page of documents its one Query, a warm home page nothing. Cold counts are logged and bounded by
 // what the page reads.
 func TestDynamoDBCalls(t *testing.T) {
 	e := mustEnv(t, 0)
 	seed(t, e.store)
+	d := seedDocuments(t, e.store)
 	c, err := demo.Parse()
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,13 @@ func TestDynamoDBCalls(t *testing.T) {
 		{"poll", "/binh-chon/" + demoPoll, sidebar + 1, map[string]int{"BatchGetItem": 1}},
 		{"feed", "/rss.xml", 2, map[string]int{"Query": 1}}, // the list, the categories' names
 		{"sitemap", "/sitemap.xml", 2, map[string]int{}},
+		{"documents", "/van-ban", sidebar + 1, map[string]int{"Query": 1}}, // + its page of documents
+		{"documents by type and year", "/van-ban?loai=quyet-dinh&nam=2026", sidebar + 1, map[string]int{"Query": 1}},
+		{"documents by issuer and field", "/van-ban?co-quan=Tinh+uy+Quang+Nam&linh-vuc=xay-dung-dang", sidebar + 1, map[string]int{"Query": 1}},
+		{"document by number", "/van-ban?so=04-BC%2FTU", sidebar + 1, map[string]int{"Query": 1}},
+		{"documents, refused filter", "/van-ban?nam=20", sidebar, map[string]int{}},
+		{"document", "/van-ban/" + d.inForce, sidebar + 1, map[string]int{"GetItem": 1}}, // + the document
+		{"documents feed", "/van-ban/rss.xml", 1, map[string]int{"Query": 1}},
 		{"404", "/khong-co", sidebar, map[string]int{}},
 	}
 	for _, tt := range tests {

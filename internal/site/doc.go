@@ -4,9 +4,11 @@
 //
 // Pages: the home page (/), an article (/bai-viet/{slug}), a category
 // (/chuyen-muc/{slug}, paged both ways with the list cursor), most read
-// (/doc-nhieu), a poll with its results (/binh-chon/{id}) and search
-// results (/tim-kiem, from the search box every page's header has); feeds
-// (/rss.xml, /chuyen-muc/{slug}/rss.xml), /sitemap.xml and /robots.txt; the
+// (/doc-nhieu), a poll with its results (/binh-chon/{id}), search
+// results (/tim-kiem, from the search box every page's header has), the
+// legal documents ("Văn bản": /van-ban with its filters, /van-ban/{slug});
+// feeds (/rss.xml, /chuyen-muc/{slug}/rss.xml, /van-ban/rss.xml),
+// /sitemap.xml and /robots.txt; the
 // embedded static files under content-hashed names (/static/...); the JSON
 // API's OpenAPI document (/openapi.yaml) and a reference page built from it
 // (/docs). Every other address gets the Vietnamese 404 page.

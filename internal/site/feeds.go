@@ -118,6 +118,12 @@ func (h *Handler) feed(ctx context.Context, req apigw.Request, cat *portal.Categ
 	if !newest.IsZero() {
 		ch.LastBuildDate = newest.In(portal.Vietnam).Format(time.RFC1123Z)
 	}
+	return h.writeRSS(ctx, req, ch)
+}
+
+// writeRSS answers ch as an RSS 2.0 document, which the CDN keeps five
+// minutes.
+func (h *Handler) writeRSS(ctx context.Context, req apigw.Request, ch rssChannel) apigw.Response {
 	doc := rss{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: ch}
 	body, err := xml.MarshalIndent(doc, "", " ")
 	if err != nil {
@@ -140,8 +146,9 @@ type sitemapURL struct {
 }
 
 // sitemap serves GET /sitemap.xml: the home page, every category (lastmod:
-// its newest listed article) and the newest sitemapArticles articles
-// (lastmod: their last change), per the sitemaps.org protocol.
+// its newest listed article), the documents' list and the newest
+// sitemapArticles articles (lastmod: their last change), per the
+// sitemaps.org protocol.
 func (h *Handler) sitemap(ctx context.Context, req apigw.Request) apigw.Response {
 	v, err := h.cache.get(ctx, "sitemap", func(ctx context.Context) (any, error) {
 		var all []portal.Article
@@ -191,6 +198,7 @@ func (h *Handler) sitemap(ctx context.Context, req apigw.Request) apigw.Response
 	for _, c := range cats {
 		set.URLs = append(set.URLs, sitemapURL{Loc: base + "/chuyen-muc/" + c.Slug, LastMod: w3c(lastmod[c.ID])})
 	}
+	set.URLs = append(set.URLs, sitemapURL{Loc: base + "/van-ban"}) // the documents' list; documents are not news
 	set.URLs = append(set.URLs, articles...)
 	body, err := xml.MarshalIndent(set, "", " ")
 	if err != nil {

@@ -104,8 +104,8 @@ type sitemapDoc struct {
 }
 
 // TestSitemap checks /sitemap.xml against the sitemaps.org protocol and
-// that it names the home page, every category and every visible article,
-// and nothing else; and that robots.txt names it.
+// that it names the home page, every category, the documents' list and
+// every visible article, and nothing else; and that robots.txt names it.
 func TestSitemap(t *testing.T) {
 	e := mustEnv(t, 0)
 	f := seed(t, e.store)
@@ -135,7 +135,7 @@ func TestSitemap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{base + "/"}
+	want := []string{base + "/", base + "/van-ban"}
 	for _, cat := range c.Categories {
 		want = append(want, base+"/chuyen-muc/"+cat.Slug)
 	}

@@ -25,6 +25,7 @@ type Store interface {
 	ActivePolls(ctx context.Context, now time.Time, limit int, cursor string) ([]*portal.Poll, string, error)
 	Poll(ctx context.Context, id, tokenHash string) (*portal.PollSnapshot, error)
 	Search(ctx context.Context, q portal.SearchQuery) (portal.SearchPage, error)
+	Documents(ctx context.Context, q portal.DocumentQuery) ([]portal.Article, string, error)
 }
 
 // Handler serves the reader site. Create it with New.
@@ -93,6 +94,9 @@ var routes = []string{
 	"GET /doc-nhieu",
 	"GET /tim-kiem",
 	"GET /binh-chon/{id}",
+	"GET /van-ban",
+	"GET /van-ban/{slug}",
+	"GET /van-ban/rss.xml",
 	"GET /rss.xml",
 	"GET /sitemap.xml",
 	"GET /robots.txt",
@@ -109,7 +113,7 @@ func (h *Handler) Routes() []string { return append([]string(nil), routes...) }
 
 // apiPrefixes are the first path segments of the JSON API: a request there
 // that no route took gets a JSON 404, as API Gateway would answer an app.
-var apiPrefixes = map[string]bool{"articles": true, "categories": true, "links": true, "polls": true, "admin": true, "search": true}
+var apiPrefixes = map[string]bool{"articles": true, "categories": true, "links": true, "polls": true, "admin": true, "search": true, "documents": true}
 
 // Handle serves one request within the handler's budget. It returns a nil
 // error for every outcome: pages 200 (or 304 for a matching If-None-Match),
@@ -176,6 +180,12 @@ func (h *Handler) match(segs []string) pageFunc {
 		return h.mostRead
 	case len(segs) == 1 && segs[0] == "tim-kiem":
 		return h.searchPage
+	case len(segs) == 1 && segs[0] == "van-ban":
+		return h.documentList
+	case len(segs) == 2 && segs[0] == "van-ban" && segs[1] == "rss.xml":
+		return h.documentFeed
+	case len(segs) == 2 && segs[0] == "van-ban":
+		return with(1, h.document)
 	case len(segs) == 1 && segs[0] == "rss.xml":
 		return h.siteFeed
 	case len(segs) == 1 && segs[0] == "sitemap.xml":

@@ -103,13 +103,16 @@ type articleContent struct {
 	Related  []card
 	Share    []shareLink
 	URL      string // canonical
+	// SourceSlug is the slug of the published document the source names
+	// (its page /van-ban/{slug}), or "".
+	SourceSlug string
 }
 
 type shareLink struct{ Name, URL string }
 
 // article serves GET /bai-viet/{slug}: a visible article, a 301 to its
-// current slug for an old one, or the 404 page. One DynamoDB read when the
-// instance is warm.
+// current slug for an old one, or the 404 page (for a document too: its page
+// is /van-ban/{slug}). One DynamoDB read when the instance is warm.
 func (h *Handler) article(ctx context.Context, req apigw.Request, s string) apigw.Response {
 	if !slug.Valid(s) {
 		return h.notFound(ctx, req)
@@ -124,6 +127,9 @@ func (h *Handler) article(ctx context.Context, req apigw.Request, s string) apig
 		return redirect(h.path("/bai-viet/" + target.MovedTo))
 	}
 	a := target.Article
+	if a.IsDocument() {
+		return h.notFound(ctx, req) // its page is /van-ban/{slug}
+	}
 	side, nav := h.sidebar(ctx)
 	base := h.baseURL(req)
 	c, crumbs := h.articleContent(ctx, base, a)
@@ -138,6 +144,9 @@ func (h *Handler) article(ctx context.Context, req apigw.Request, s string) apig
 // breadcrumbs.
 func (h *Handler) articleContent(ctx context.Context, base string, a *portal.Article) (articleContent, []crumb) {
 	c := articleContent{A: a, URL: base + "/bai-viet/" + a.Slug}
+	if a.SourceDocument != nil {
+		c.SourceSlug = a.SourceDocument.Slug
+	}
 	if a.PublishAt != nil {
 		c.Time = timeOf(*a.PublishAt)
 	}

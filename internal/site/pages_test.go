@@ -50,6 +50,7 @@ func checkSecurity(t *testing.T, resp apigw.Response) {
 func TestPages(t *testing.T) {
 	e := mustEnv(t, 0)
 	f := seed(t, e.store)
+	d := seedDocuments(t, e.store)
 	tests := []struct {
 		name, target string
 		status       int
@@ -77,6 +78,14 @@ func TestPages(t *testing.T) {
 		{"unknown category feed", "/chuyen-muc/khong-co/rss.xml", 404, htmlType, notFoundCache, "Không tìm thấy trang"},
 		{"sitemap", "/sitemap.xml", 200, "application/xml; charset=utf-8", feedCache, ""},
 		{"robots", "/robots.txt", 200, "text/plain; charset=utf-8", feedCache, ""},
+		{"documents", "/van-ban", 200, htmlType, pageCache, "Văn bản"},
+		{"documents, refused filter", "/van-ban?loai=khong-co", 400, htmlType, noStore, "Văn bản"},
+		{"documents, forged page link", "/van-ban?sau=eyJmb3JnZWQiOnRydWV9", 400, htmlType, noStore, "Văn bản"},
+		{"document", "/van-ban/" + d.inForce, 200, htmlType, pageCache, "Quyết định ban hành Quy chế cung cấp thông tin trên Cổng thông tin điện tử tỉnh"},
+		{"documents feed", "/van-ban/rss.xml", 200, "application/rss+xml; charset=utf-8", feedCache, ""},
+		{"unknown document", "/van-ban/khong-co", 404, htmlType, notFoundCache, "Không tìm thấy trang"},
+		{"article as a document", "/van-ban/" + demoSlug, 404, htmlType, notFoundCache, "Không tìm thấy trang"},
+		{"document as an article", "/bai-viet/" + d.inForce, 404, htmlType, notFoundCache, "Không tìm thấy trang"},
 		{"unknown page", "/khong-co", 404, htmlType, notFoundCache, "Không tìm thấy trang"},
 		{"unknown article", "/bai-viet/khong-co", 404, htmlType, notFoundCache, "Không tìm thấy trang"},
 		{"draft article", "/bai-viet/" + f.hidden["draft"], 404, htmlType, notFoundCache, "Không tìm thấy trang"},
@@ -157,7 +166,7 @@ func sameHeaders(a, b map[string]string) bool {
 // API route took gets the API's JSON 404, not the site's page.
 func TestAPIPaths(t *testing.T) {
 	e := mustEnv(t, 0)
-	for _, target := range []string{"/articles/a/b", "/admin/x", "/polls/a/b/c", "/categories/x"} {
+	for _, target := range []string{"/articles/a/b", "/admin/x", "/polls/a/b/c", "/categories/x", "/documents/a/b"} {
 		t.Run(target, func(t *testing.T) {
 			resp, body := apigwtest.Serve(t, e.h, request(t, "GET", target, nil))
 			if resp.StatusCode != 404 || apigwtest.ErrorCode(body) != portal.ENOTFOUND || resp.Headers["Cache-Control"] != noStore {
@@ -178,6 +187,7 @@ func TestHeadWithoutPage(t *testing.T) {
 		{"/khong-co", 404},
 		{"/bai-viet/khong-co", 404},
 		{"/doc-nhieu?ky=nam", 400},
+		{"/van-ban?nam=20", 400},
 		{"/articles/a/b", 404},
 	} {
 		t.Run(tt.target, func(t *testing.T) {

@@ -64,10 +64,33 @@ func (h *Handler) preview(ctx context.Context, req apigw.Request) apigw.Response
 		Categories: e.Categories, Tags: e.Tags, Author: e.Author, Source: e.Source,
 		Status: portal.StatusPublished, PublishAt: &publishAt, UpdatedAt: now,
 	}
+	a.SourceDocument = h.sourceDocument(ctx, a.Source, now)
 	side, nav := h.sidebar(ctx)
 	base := h.baseURL(req)
 	c, crumbs := h.articleContent(ctx, base, a)
 	data := h.articleLayout(base, a, c, crumbs, nav, side)
 	data.NoIndex = true
 	return h.render(ctx, req, "article", http.StatusOK, apigw.NoStore, data)
+}
+
+// sourceDocument finds the published document a source names, as publishing
+// does (adminapi.SourceDocument), so that the preview's "Nguồn" links where
+// the published article's will: one Query of the number's list, only when
+// the source names a number. Best effort: when it cannot be read, the
+// source stays text.
+func (h *Handler) sourceDocument(ctx context.Context, source string, now time.Time) *portal.DocumentRef {
+	key, year, ok := portal.SourceDocument(source)
+	if !ok {
+		return nil
+	}
+	docs, _, err := h.store.Documents(ctx, portal.DocumentQuery{Number: key, Year: year, Limit: 1, Now: now})
+	if err != nil {
+		h.log.WarnContext(ctx, "preview: source document left unlinked", "err", err)
+		return nil
+	}
+	if len(docs) == 0 || docs[0].Document == nil {
+		return nil
+	}
+	d := docs[0]
+	return &portal.DocumentRef{ID: d.ID, Number: d.Document.Number, Title: d.Title, Slug: d.Slug}
 }

@@ -37,6 +37,9 @@ func (pageStore) Poll(context.Context, string, string) (*portal.PollSnapshot, er
 func (pageStore) Search(context.Context, portal.SearchQuery) (portal.SearchPage, error) {
 	return portal.SearchPage{}, nil
 }
+func (pageStore) Documents(context.Context, portal.DocumentQuery) ([]portal.Article, string, error) {
+	return nil, "", nil
+}
 
 // BenchmarkArticlePageRender is the CPU cost of an article page with a
 // 15 KB body, without the store: the part of the page's latency that is the
