@@ -43,11 +43,12 @@ type searchContent struct {
 	Next     string // URL of the next page, or ""
 }
 
-// searchHit is one result as the page shows it.
+// searchHit is one result as the page shows it: a news article, or a
+// document (its Number set) whose page is under /van-ban/.
 type searchHit struct {
-	Title, Slug, Summary string
-	Time                 timeView
-	Snippet              template.HTML
+	Title, Path, Summary, Number string
+	Time                         timeView
+	Snippet                      template.HTML
 }
 
 // searchPage serves GET /tim-kiem?q=&sau=: the search form, prefilled with
@@ -99,8 +100,13 @@ func (h *Handler) searchPage(ctx context.Context, req apigw.Request) apigw.Respo
 	}
 	c.Searched = true
 	for _, hit := range page.Items {
+		path := "/bai-viet/" + hit.Slug
+		var number string
+		if hit.Kind == portal.KindDocument {
+			path, number = "/van-ban/"+hit.Slug, hit.Number
+		}
 		c.Hits = append(c.Hits, searchHit{
-			Title: hit.Title, Slug: hit.Slug, Summary: hit.Summary, Time: timeOf(hit.PublishAt),
+			Title: hit.Title, Path: path, Number: number, Summary: hit.Summary, Time: timeOf(hit.PublishAt),
 			// The one place the site trusts a search result as HTML:
 			// search.Snippet builds it from plain text, escaping every
 			// character, and adds nothing but <mark> around matched words.

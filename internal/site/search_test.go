@@ -62,6 +62,7 @@ type searchView struct {
 	boxes   []string // the values of the header's and the page's search inputs
 	results []*html.Node
 	slugs   []string // the results' article links, in order
+	docs    []string // the results' document links (/van-ban/), in order
 	next    string   // the "Xem tiếp" link, or ""
 	notice  string
 }
@@ -91,6 +92,11 @@ func (e *env) readSearch(t *testing.T, target string, status int) searchView {
 		v.results = all(ol, el("li"))
 		for _, li := range v.results {
 			v.slugs = append(v.slugs, articleLinks(hrefs(li))...)
+			for _, h := range hrefs(li) {
+				if s, ok := strings.CutPrefix(h, "/van-ban/"); ok {
+					v.docs = append(v.docs, s)
+				}
+			}
 		}
 	}
 	if a := p.first(el("a", "rel", "next")); a != nil {
@@ -99,8 +105,25 @@ func (e *env) readSearch(t *testing.T, target string, status int) searchView {
 	return v
 }
 
+// TestSearchDocumentNumber: a document's number finds its page.
+func TestSearchDocumentNumber(t *testing.T) {
+	e, _, _ := mustSearchEnv(t)
+	for _, q := range []string{"04-BC/TU", "340-qd-tw"} {
+		v := e.readSearch(t, searchTarget(q, nil), 200)
+		if len(v.results) == 0 || len(v.docs) == 0 || len(articleLinks(hrefs(v.results[0]))) != 0 {
+			t.Fatalf("q=%s: %d results, documents %v; want a document first", q, len(v.results), v.docs)
+		}
+		want := map[string]string{"04-BC/TU": "04-bc-tu-2020", "340-qd-tw": "340-qd-tw-2010"}[q]
+		if v.docs[0] != want {
+			t.Errorf("q=%s: first document %s; want %s", q, v.docs[0], want)
+		}
+	}
+}
+
 // TestSearchPage: a query without diacritics finds the demo article, with
-// its time and the matched words marked; the form keeps the query.
+// its time and the matched words marked, then the demo documents that hold
+// the words, each linked to its page under /van-ban/ with its number; the
+// form keeps the query.
 func TestSearchPage(t *testing.T) {
 	e, _, _ := mustSearchEnv(t)
 	for _, q := range []string{"tuyen truyen mieng", "TUYÊN TRUYỀN MIỆNG"} {
@@ -111,8 +134,14 @@ func TestSearchPage(t *testing.T) {
 		if !slices.Equal(v.boxes, []string{q, q}) {
 			t.Errorf("search boxes %q; want both %q", v.boxes, q)
 		}
-		if !slices.Equal(v.slugs, []string{demoSlug}) {
-			t.Fatalf("results %v; want the demo article", v.slugs)
+		if !slices.Equal(v.slugs, []string{demoSlug}) || len(v.results) != 4 || len(articleLinks(hrefs(v.results[0]))) != 1 {
+			t.Fatalf("results %v; want the demo article first, then three documents", v.slugs)
+		}
+		if want := []string{"04-bc-tu-2020", "340-qd-tw-2010", "17-ct-tw-2007"}; !slices.Equal(v.docs, want) {
+			t.Errorf("document results %v; want %v", v.docs, want)
+		}
+		if meta := text(all(v.results[1], hasClass("p", "meta"))[0]); !strings.HasPrefix(meta, "Văn bản số 04-BC/TU") {
+			t.Errorf("the document's result says %q; want its number", meta)
 		}
 		li := v.results[0]
 		if got := text(all(li, el("h2"))[0]); got != demoTitle {
@@ -125,7 +154,7 @@ func TestSearchPage(t *testing.T) {
 		if !slices.Contains(marks, "tuyên truyền miệng") {
 			t.Errorf("marked words %q; want the phrase marked as one", marks)
 		}
-		if count := text(v.p.first(hasClass("p", "search-count"))); count != "Tìm thấy 1 bài viết phù hợp." {
+		if count := text(v.p.first(hasClass("p", "search-count"))); count != "Tìm thấy 4 kết quả phù hợp." {
 			t.Errorf("count %q", count)
 		}
 		if v.next != "" {
@@ -270,7 +299,7 @@ func TestSearchPaging(t *testing.T) {
 		got = append(got, v.slugs...)
 		count := text(v.p.first(hasClass("p", "search-count")))
 		if page == 0 {
-			if len(v.slugs) != 10 || count != "Trang này có 10 bài viết phù hợp." || v.next == "" {
+			if len(v.slugs) != 10 || count != "Trang này có 10 kết quả phù hợp." || v.next == "" {
 				t.Errorf("first page: %d results, count %q, next %q; want 10, a count for this page, a next link", len(v.slugs), count, v.next)
 			}
 		} else if first := v.p.first(el("a", "href", "/tim-kiem?q=hoi+nghi+tong+ket")); first == nil || text(first) != "« Kết quả đầu" {
