@@ -75,11 +75,15 @@ func TestSearchSample(t *testing.T) {
 	for _, q := range []string{"tuyen truyen mieng", "TUYÊN TRUYỀN MIỆNG", "tuyên truyền", "quang nam", "Quảng Nam",
 		norm.NFD.String("Quảng Nam"), "  Tuyên   truyền\tmiệng  ", "ＱＵẢＮＧ ＮＡＭ"} {
 		page := h.search(t, q, 10, "", now)
-		if len(page.Items) == 0 || page.Items[0].ID != sample.ID {
-			t.Errorf("%q: results %q; want %s first", q, hitIDs(page.Items), sample.ID)
+		// The demo documents hold the words in their titles: they may
+		// rank above it ("Quảng Nam" is in 04-BC/TU's title, in the
+		// article's body); among articles the sample comes first.
+		articles := slices.DeleteFunc(slices.Clone(page.Items), func(hit portal.SearchHit) bool { return hit.Kind == portal.KindDocument })
+		if len(articles) == 0 || articles[0].ID != sample.ID {
+			t.Errorf("%q: results %q; want %s first among articles", q, hitIDs(page.Items), sample.ID)
 			continue
 		}
-		first := page.Items[0]
+		first := articles[0]
 		if first.Slug != sample.Slug || first.Title != sample.Title || !first.PublishAt.Equal(*sample.PublishAt) {
 			t.Errorf("%q: first result %+v; want the sample's slug, title and time", q, first)
 		}

@@ -92,8 +92,9 @@ func TestSearch(t *testing.T) {
 			if resp.StatusCode != 200 {
 				t.Fatalf("= %d %s; want 200", resp.StatusCode, resp.Body)
 			}
-			if got, want := hitSlugs(body), []string{sampleSlug, escapeSlug}; !slices.Equal(got, want) {
-				t.Errorf("results %v; want %v (the sample first, no draft, nothing scheduled)", got, want)
+			// The three demo documents hold the phrase in their titles.
+			if got, want := hitSlugs(body), []string{sampleSlug, "04-bc-tu-2020", "340-qd-tw-2010", "17-ct-tw-2007", escapeSlug}; !slices.Equal(got, want) {
+				t.Errorf("results %v; want %v (the sample first, the demo documents, no draft, nothing scheduled)", got, want)
 			}
 			if resp.Headers["Cache-Control"] != "public, max-age=60, stale-while-revalidate=30" || resp.Headers["ETag"] == "" {
 				t.Errorf("headers %v; want the lists' Cache-Control and an ETag", resp.Headers)
@@ -132,7 +133,10 @@ func TestSearch(t *testing.T) {
 
 	// Text of the body that reads as markup comes out escaped; only <mark>
 	// is markup.
-	snippet, _ := items[1].(map[string]any)["snippet"].(string)
+	if doc := items[1].(map[string]any); doc["kind"] != "document" || doc["number"] != "04-BC/TU" {
+		t.Errorf("second result %v; want the document 04-BC/TU with its kind and number", doc)
+	}
+	snippet, _ := items[4].(map[string]any)["snippet"].(string)
 	if !strings.Contains(snippet, "a &lt; b") || !strings.Contains(snippet, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 		t.Errorf("snippet = %q; want a &lt; b and &lt;script&gt; escaped", snippet)
 	}
