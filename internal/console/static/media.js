@@ -5,7 +5,8 @@
 // by file name among the loaded pages, and delete (DELETE
 // /admin/media/{id}, refused while an article uses the image). It also
 // gives the article editor eportalConsole.pickImage(), a dialog that
-// returns a ready image, picked or just uploaded.
+// returns a ready image, picked or just uploaded, and the document editor
+// eportalConsole.pickFile(), the same for a PDF, DOC or DOCX to attach.
 "use strict";
 (function () {
   var C = window.eportalConsole, A = window.eportalAdmin, el = C.el, form = C.form, root = C.root;
@@ -38,6 +39,11 @@
   // picked is what pickImage resolves to.
   function picked(m) {
     return { id: m.id, url: m.url, variants: m.variants || [], width: m.width, height: m.height, fileName: m.fileName };
+  }
+  // pickedFile is what pickFile resolves to: an attachment as the admin
+  // API returns a document's.
+  function pickedFile(m) {
+    return { id: m.id, name: m.fileName, url: m.url, contentType: m.contentType, size: m.size };
   }
 
   // uploadProblem is the sentence for a refused upload request.
@@ -127,34 +133,44 @@
       return el("li", {}, [el("a", { href: root + "bai-viet/" + encodeURIComponent(a.id), text: a.title || a.id + " (đã xóa)" })]);
     }));
     alert.replaceChildren(
-      el("span", { text: "Không xóa được ảnh “" + m.fileName + "”: ảnh đang được dùng trong " + n + " bài viết. Hãy bỏ ảnh khỏi các bài này trước:" }),
+      el("span", { text: isFile(m)
+        ? "Không xóa được tệp “" + m.fileName + "”: tệp đang được đính kèm ở " + n + " văn bản. Hãy bỏ tệp khỏi các văn bản này trước:"
+        : "Không xóa được ảnh “" + m.fileName + "”: ảnh đang được dùng trong " + n + " bài viết. Hãy bỏ ảnh khỏi các bài này trước:" }),
       list);
   }
 
+  var IMAGE_HINT = "Ảnh JPEG, PNG hoặc WebP, tối đa 10 MB: được thu nhỏ thành các cỡ 320, 768 và 1280 px; thông tin vị trí trong ảnh bị xóa.";
+  var FILE_HINT = "Tệp PDF, DOC hoặc DOCX, tối đa 20 MB: để đính kèm văn bản.";
+  var FILE_TYPES = Object.keys(DOCUMENTS).map(function (k) { return DOCUMENTS[k] + ",." + k; }).join(",");
+
   // library draws the library into holder: the upload zone, the search
-  // box, the grid and "Tải thêm". pick, when given, makes each ready image
-  // a button that calls pick(entry) (the dialog); otherwise each image can
-  // be deleted (the page). alert is where a failure is said.
-  function library(holder, alert, pick) {
+  // box, the grid and "Tải thêm". pick, when given, makes each ready entry
+  // a button that calls pick(entry) (the dialog); otherwise each entry can
+  // be deleted (the page). files says what a picker offers and takes:
+  // documents (true) or images. alert is where a failure is said.
+  function library(holder, alert, pick, files) {
     var items = [], cursor = "", loaded = false;
-    // The picker offers images; the page takes documents too.
-    var accept = pick ? TYPES : TYPES + "," + Object.keys(DOCUMENTS).map(function (k) { return DOCUMENTS[k] + ",." + k; }).join(",");
+    // The image picker offers images, the file picker documents; the page
+    // takes both.
+    var accept = !pick ? TYPES + "," + FILE_TYPES : files ? FILE_TYPES : TYPES;
     var input = el("input", { type: "file", accept: accept, multiple: "" });
     var zone = el("div", { "class": "dropzone" }, [
-      el("p", { text: pick ? "Kéo thả ảnh vào đây, hoặc:" : "Kéo thả ảnh hoặc tệp vào đây, hoặc:" }),
-      A.field(pick ? "Chọn ảnh từ máy" : "Chọn ảnh hoặc tệp từ máy", input, "Ảnh JPEG, PNG hoặc WebP, tối đa 10 MB: được thu nhỏ thành các cỡ 320, 768 và 1280 px; thông tin vị trí trong ảnh bị xóa." +
-        (pick ? "" : " Tệp PDF, DOC hoặc DOCX, tối đa 20 MB: để đính kèm văn bản."))
+      el("p", { text: !pick ? "Kéo thả ảnh hoặc tệp vào đây, hoặc:" : files ? "Kéo thả tệp vào đây, hoặc:" : "Kéo thả ảnh vào đây, hoặc:" }),
+      A.field(!pick ? "Chọn ảnh hoặc tệp từ máy" : files ? "Chọn tệp từ máy" : "Chọn ảnh từ máy", input,
+        !pick ? IMAGE_HINT + " " + FILE_HINT : files ? FILE_HINT : IMAGE_HINT)
     ]);
     var uploads = el("ul", { "class": "uploads", "aria-live": "polite" });
     var search = el("input", { type: "search", autocomplete: "off" });
     var count = el("p", { "class": "hint", role: "status" });
     var grid = el("ul", { "class": "media-grid" });
-    var more = A.button("Tải thêm ảnh", function () { load(); });
+    // noun is what the list holds: the file picker's files, else images.
+    var noun = pick && files ? "tệp" : "ảnh";
+    var more = A.button("Tải thêm " + noun, function () { load(); });
     more.hidden = true;
     holder.append(
-      el("section", { "class": "panel", "aria-label": "Tải ảnh lên" }, [zone, uploads]),
-      el("section", { "class": "panel", "aria-label": "Các ảnh trong thư viện" }, [
-        A.field("Tìm theo tên tệp", search, "Có dấu hay không dấu đều được. Chỉ tìm trong các ảnh đã tải về trang này; bấm “Tải thêm ảnh” để tìm cả các ảnh cũ hơn."),
+      el("section", { "class": "panel", "aria-label": "Tải " + noun + " lên" }, [zone, uploads]),
+      el("section", { "class": "panel", "aria-label": "Các " + noun + " trong thư viện" }, [
+        A.field("Tìm theo tên tệp", search, "Có dấu hay không dấu đều được. Chỉ tìm trong các " + noun + " đã tải về trang này; bấm “Tải thêm " + noun + "” để tìm cả các " + noun + " cũ hơn."),
         count, grid, more
       ])
     );
@@ -182,7 +198,7 @@
     search.addEventListener("input", draw);
 
     function card(m) {
-      var status = m.status === "ready" ? (m.uses ? "Đang dùng trong " + m.uses + " bài viết" : "") :
+      var status = m.status === "ready" ? (m.uses ? (isFile(m) ? "Đính kèm ở " + m.uses + " văn bản" : "Đang dùng trong " + m.uses + " bài viết") : "") :
         m.status === "rejected" ? "Bị từ chối: " + (m.reason || "") : m.status === "deleting" ? "Đang xóa…" : "Đang xử lý…";
       var fig = [];
       var src = thumb(m);
@@ -217,13 +233,13 @@
           } catch (e) {
             restore();
             if (e.status === 409 && e.body && e.body.articles && e.body.articles.length) inUse(alert, m, e.body);
-            else A.say(alert, A.problem("Không xóa được ảnh “" + m.fileName + "”.", e));
+            else A.say(alert, A.problem((isFile(m) ? "Không xóa được tệp “" : "Không xóa được ảnh “") + m.fileName + "”.", e));
             alert.focus();
             return;
           }
           items = items.filter(function (x) { return x.id !== m.id; });
           draw();
-          A.say(count, "Đã xóa ảnh “" + m.fileName + "”.");
+          A.say(count, (isFile(m) ? "Đã xóa tệp “" : "Đã xóa ảnh “") + m.fileName + "”.");
           search.focus();
         });
       }, { "class": "danger", "aria-label": (isFile(m) ? "Xóa tệp " : "Xóa ảnh ") + m.fileName });
@@ -236,15 +252,14 @@
 
     function draw() {
       var q = fold(search.value.trim());
-      var shown = items.filter(function (m) {
-        if (pick && (m.status === "rejected" || isFile(m))) return false;
-        return !q || fold(m.fileName).indexOf(q) >= 0;
-      });
+      // A picker lists what it offers: ready or pending images, or files.
+      var pool = !pick ? items : items.filter(function (m) { return m.status !== "rejected" && isFile(m) === !!files; });
+      var shown = pool.filter(function (m) { return !q || fold(m.fileName).indexOf(q) >= 0; });
       grid.replaceChildren.apply(grid, shown.map(card));
       if (!loaded) A.say(count, "Đang tải thư viện…");
-      else if (!items.length) A.say(count, "Thư viện chưa có ảnh nào.");
-      else if (q) A.say(count, shown.length ? "Tìm thấy " + shown.length + " ảnh có tên chứa “" + search.value.trim() + "”." : "Không có ảnh nào có tên chứa “" + search.value.trim() + "” trong các ảnh đã tải.");
-      else A.say(count, items.length + " ảnh" + (cursor ? " (còn ảnh cũ hơn)" : "") + ".");
+      else if (!pool.length) A.say(count, "Thư viện chưa có " + noun + " nào" + (cursor ? " trong các mục đã tải" : "") + ".");
+      else if (q) A.say(count, shown.length ? "Tìm thấy " + shown.length + " " + noun + " có tên chứa “" + search.value.trim() + "”." : "Không có " + noun + " nào có tên chứa “" + search.value.trim() + "” trong các " + noun + " đã tải.");
+      else A.say(count, pool.length + " " + noun + (cursor ? " (còn " + noun + " cũ hơn)" : "") + ".");
       more.hidden = !cursor;
     }
 
@@ -321,6 +336,35 @@
     });
   }
   C.pickImage = pickImage;
+
+  // pickFile is pickImage for a document's attachments: the library's
+  // ready files (PDF, DOC, DOCX), or one uploaded in the dialog. It
+  // resolves to {id, name, url, contentType, size}, or to null.
+  function pickFile(opts) {
+    opts = opts || {};
+    return new Promise(function (resolve) {
+      var back = document.activeElement;
+      var title = el("h2", { id: "chon-tep-tieu-de", text: opts.title || "Chọn tệp" });
+      var alert = A.alertBox();
+      var body = el("div", { "class": "dialog-body" });
+      var dialog = el("dialog", { "class": "picker", "aria-labelledby": title.id });
+      var closeB = A.button("Đóng", function () { dialog.close(); }, { "class": "close" });
+      dialog.append(el("div", { "class": "dialog-head" }, [title, closeB]), alert, body);
+      var result = null;
+      dialog.addEventListener("close", function () {
+        dialog.remove();
+        if (back && back.focus) back.focus();
+        resolve(result);
+      });
+      var lib = library(body, alert, function (m) { result = pickedFile(m); dialog.close(); }, true);
+      document.body.append(dialog);
+      dialog.showModal();
+      lib.search.focus();
+      lib.load();
+    });
+  }
+  C.pickFile = pickFile;
+  C.sizeText = sizeText;
 
   C.register({
     section: "Bài viết",
