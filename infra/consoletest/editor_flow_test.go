@@ -175,7 +175,7 @@ func TestWriteSubmitPublish(t *testing.T) {
 // TestEditorScreenshots takes the editor with the demo article, signed in
 // as the publisher, at a desktop's width (console-editor.png) and a
 // tablet's (console-editor-tablet.png), where TestScreenshots puts the
-// desk's.
+// desk's; and the editor with a document (console-document.png).
 func TestEditorScreenshots(t *testing.T) {
 	t.Parallel()
 	s := mustStack(t)
@@ -225,6 +225,10 @@ func TestEditorScreenshots(t *testing.T) {
 			}
 		})
 	}
+	t.Run("console-document.png", func(t *testing.T) {
+		t.Parallel()
+		documentScreenshot(t, s, dir)
+	})
 }
 
 // readyMedia waits until the library's entry named fileName is ready and

@@ -1,5 +1,5 @@
-// Readable differences between two versions of an article, field by
-// field, word by word: what only the first has is struck through (<del>),
+// Readable differences between two versions of an article (or of a
+// document, with its own fields), field by field, word by word: what only the first has is struck through (<del>),
 // what only the second has is marked (<ins>). Used by the 412 dialog
 // (theirs against yours) and the revisions (a revision against the text
 // being edited).
@@ -11,6 +11,36 @@
     ["title", "Tiêu đề"], ["summary", "Tóm tắt"], ["body", "Nội dung"], ["categories", "Chuyên mục"], ["tags", "Từ khóa"],
     ["author", "Tác giả"], ["source", "Nguồn"], ["cover", "Ảnh đại diện"]
   ];
+  // DOCUMENT_LABELS are a document's own fields (editor-document.js), each
+  // read from the article's document part.
+  var DOCUMENT_LABELS = [
+    ["number", "Số ký hiệu"], ["type", "Loại văn bản"], ["issuer", "Cơ quan ban hành"], ["signer", "Người ký"],
+    ["issuedOn", "Ngày ban hành"], ["effectiveOn", "Ngày có hiệu lực"], ["expiresOn", "Ngày hết hiệu lực"],
+    ["fields", "Lĩnh vực"], ["attachments", "Tệp đính kèm"], ["replaces", "Thay thế"], ["amends", "Sửa đổi, bổ sung"],
+    ["related", "Văn bản liên quan"]
+  ];
+
+  // documentField is one field of a's document part as comparable text
+  // ("" when a is no document). names holds types by "loai:" and id, fields
+  // by "linh-vuc:" and id.
+  function documentField(a, field, names) {
+    var d = a.document;
+    if (!d) return "";
+    var name = function (prefix, id) { return (names && names[prefix + id]) || id; };
+    switch (field) {
+      case "type": return d.type ? name("loai:", d.type) : "";
+      case "fields": return (d.fields || []).map(function (id) { return name("linh-vuc:", id); }).join(", ");
+      case "attachments": return (d.attachments || []).map(function (f) { return f.name || f.id; }).join("\n");
+      case "replaces": case "amends": case "related":
+        return (d[field] || []).map(function (r) { return (r.number || r.id) + (r.title ? " — " + r.title : ""); }).join("\n");
+      default: return d[field] || "";
+    }
+  }
+
+  // documentText is a's document part as lines of text to read or copy.
+  function documentText(a, names) {
+    return DOCUMENT_LABELS.map(function (f) { return f[1] + ": " + documentField(a, f[0], names).replace(/\n/g, "; "); }).join("\n");
+  }
 
   // bodyText is the body as text, one line per block, so that a diff reads
   // as the article does rather than as markup.
@@ -93,11 +123,14 @@
   // nothing differs. aLabel/bLabel name the two sides.
   function table(a, b, aLabel, bLabel, names) {
     var rows = [];
+    var row = function (label, x, y) {
+      if (x !== y) rows.push(el("tr", {}, [el("th", { scope: "row", text: label }), el("td", {}, [render(diff(x, y))])]));
+    };
+    var isDocument = !!(a.document || b.document);
     LABELS.forEach(function (f) {
-      var x = text(a, f[0], names), y = text(b, f[0], names);
-      if (x === y) return;
-      rows.push(el("tr", {}, [el("th", { scope: "row", text: f[1] }), el("td", {}, [render(diff(x, y))])]));
+      row(isDocument && f[0] === "title" ? "Trích yếu" : f[1], text(a, f[0], names), text(b, f[0], names));
     });
+    DOCUMENT_LABELS.forEach(function (f) { row(f[1], documentField(a, f[0], names), documentField(b, f[0], names)); });
     if (!rows.length) return el("p", { text: "Hai bản giống nhau ở mọi trường." });
     return el("div", { "class": "diff" }, [
       el("p", { "class": "legend" }, [
@@ -112,5 +145,5 @@
     ]);
   }
 
-  window.eportalDiff = { table: table, diff: diff, bodyText: bodyText };
+  window.eportalDiff = { table: table, diff: diff, bodyText: bodyText, documentText: documentText };
 })();

@@ -13,9 +13,10 @@
   };
 
   // create returns the bar, the panels (preview, revisions) and update(),
-  // which redraws them for the article now in o.state.
+  // which redraws them for the article now in o.state. o.preview false
+  // leaves the preview out; o.noun names what is edited ("bài viết").
   function create(o) {
-    var u = o.user, state = o.state, say = o.say;
+    var u = o.user, state = o.state, say = o.say, noun = o.noun || "bài viết";
     var bar = el("div", { "class": "flow", role: "group", "aria-label": "Quy trình" });
     var panels = el("div", { "class": "panels" });
     var previewBox = el("section", { "class": "preview", "aria-labelledby": "xem-truoc-tieu-de", hidden: "" });
@@ -42,7 +43,7 @@
       var res = await C.request("/admin/articles/" + encodeURIComponent(state.id) + "/" + action,
         { method: "POST", body: body, headers: { "If-Match": state.etag } });
       if (!o.current()) return;
-      if (res.status === 412) return say("Chưa thực hiện: bài viết vừa được người khác sửa. Hãy tải lại trang để xem bản mới.", true);
+      if (res.status === 412) return say("Chưa thực hiện: " + noun + " vừa được người khác sửa. Hãy tải lại trang để xem bản mới.", true);
       if (!res.ok) return say("Chưa thực hiện. " + C.errorText(res), true);
       o.accept(res);
       say(done + " Trạng thái: " + STATUS[state.article.status][0] + ".");
@@ -131,7 +132,7 @@
           if (o.dirty()) return say("Hãy lưu hoặc bỏ thay đổi đang soạn trước khi khôi phục một phiên bản.", true);
           var res = await C.request("/admin/articles/" + encodeURIComponent(state.id) + "/revisions/" + n + "/restore",
             { method: "POST", headers: { "If-Match": state.etag } });
-          if (res.status === 412) return say("Chưa khôi phục: bài viết vừa được người khác sửa. Hãy tải lại trang.", true);
+          if (res.status === 412) return say("Chưa khôi phục: " + noun + " vừa được người khác sửa. Hãy tải lại trang.", true);
           if (!res.ok) return say("Chưa khôi phục. " + C.errorText(res), true);
           o.accept(res);
           say("Đã khôi phục phiên bản " + n + " thành phiên bản " + state.article.version + ".");
@@ -157,7 +158,7 @@
       var may = function (r) { return C.allowed(u, r); };
       var nodes = [o.saveButton, el("span", { "class": "badge", text: state.id ? STATUS[st][0] + (a.version ? " · phiên bản " + a.version : "") : "Chưa lưu" })];
       if (a.rejectionReason && st === "draft") nodes.push(el("span", { "class": "reason", text: "Bị trả lại: " + a.rejectionReason }));
-      nodes.push(button("Xem trước", preview));
+      if (o.preview !== false) nodes.push(button("Xem trước", preview));
       if (st === "draft") nodes.push(button("Gửi duyệt", function () { return transition("submit", undefined, "Đã gửi duyệt."); }));
       if (may("publisher") && st !== "archived") {
         if (st !== "published") nodes.push(button("Đăng ngay", function () { return transition("publish", undefined, "Đã đăng."); }, "primary"));

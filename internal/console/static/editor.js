@@ -1,14 +1,19 @@
-// The article editor: /quan-tri/bai-viet/moi (a new article) and
-// /quan-tri/bai-viet/<id>. Saves with If-Match (a 412 opens a dialog to
-// reload or compare; nothing typed is lost), keeps what is being typed in
-// localStorage until it is saved, and warns before leaving unsaved work.
-// The workflow buttons, revisions and preview are editor-flow.js's.
+// The article editor: /quan-tri/bai-viet/moi (a new article),
+// /quan-tri/van-ban/moi (a new legal document, an article of kind
+// "document": editor-document.js holds its part of the form) and
+// /quan-tri/bai-viet/<id> for either. Saves with If-Match (a 412 opens a
+// dialog to reload or compare; nothing typed is lost), keeps what is being
+// typed in localStorage until it is saved, and warns before leaving unsaved
+// work. The workflow buttons, revisions and preview are editor-flow.js's.
 "use strict";
 (function () {
   var C = window.eportalConsole, el = C.el, notice = C.notice, root = C.root;
-  var Body = window.eportalBody, Diff = window.eportalDiff;
+  var Body = window.eportalBody, Diff = window.eportalDiff, Doc = window.eportalDocument;
   var DRAFT = "eportal.console.draft.";
   var NEW = "moi";
+  // NEW_DOCUMENT is the page of a new document, and the suffix of its
+  // local draft's key (an article's is its id, or NEW).
+  var NEW_DOCUMENT = "van-ban/moi";
   // leaving is the check beforeunload runs: whether the page shown has
   // unsaved work.
   var unsaved = function () { return false; };
@@ -56,13 +61,23 @@
   }
 
   // fieldsOf is the editable part of an article (the API's shape) as the
-  // request body of PUT /admin/articles/{id} takes it.
-  function fieldsOf(a) {
-    return {
+  // request body of PUT /admin/articles/{id} takes it; a document's part
+  // keeps its attachments and links as objects (Doc.input makes them ids).
+  function fieldsOf(a, isDocument) {
+    var f = {
       title: a.title || "", summary: a.summary || "", body: a.body || "", categories: (a.categories || []).slice(),
       tags: (a.tags || []).slice(), author: a.author || "", source: a.source || "",
       coverImage: a.coverImage && a.coverImage.url ? { url: a.coverImage.url, caption: a.coverImage.caption || "" } : null
     };
+    if (isDocument) {
+      f.kind = "document";
+      f.document = Doc.of(a.document);
+    }
+    return f;
+  }
+  // requestBody is the body POST and PUT /admin/articles take for fields f.
+  function requestBody(f) {
+    return f.document ? Object.assign({}, f, { document: Doc.input(f.document) }) : f;
   }
   function same(a, b) { return JSON.stringify(a) === JSON.stringify(b); }
 
@@ -72,27 +87,43 @@
 
   async function renderEditor(r, u) {
     var current = C.current();
-    var id = r.page.slice("bai-viet/".length);
+    var newDocument = r.page === NEW_DOCUMENT;
+    var id = newDocument ? NEW : r.page.slice("bai-viet/".length);
     var isNew = id === NEW;
-    var h1 = el("h1", { text: isNew ? "Viết bài mới" : "Sửa bài viết" });
+    var h1 = el("h1", { text: newDocument ? "Văn bản mới" : isNew ? "Viết bài mới" : "Sửa bài viết" });
     C.show([h1, notice("Đang tải…")]);
-    var tree, res = null;
+    var tree, lists = null, res = null;
     try {
       tree = await categoryTree();
       if (!isNew) {
         res = await C.request("/admin/articles/" + encodeURIComponent(id));
         if (!res.ok) throw new Error(res.status === 404 ? "Không có bài viết này." : C.errorText(res));
       }
+      if (newDocument || res && res.body.kind === "document") lists = await Doc.types();
     } catch (e) {
       if (current()) C.show([h1, notice(e.message, true), el("p", {}, [el("a", { href: root, text: "Về bàn biên tập" })])]);
       return;
     }
     if (!current()) return;
+    // A document is edited in the same form, with its own part and without
+    // what only news has (categories, cover image, author, source); its
+    // title is the trích yếu.
+    var isDocument = !!lists;
+    var noun = isDocument ? "văn bản" : "bài viết";
+    // names are what the comparisons show for ids: categories by id, a
+    // document's types and fields by "loai:" and "linh-vuc:" and id.
+    var names = Object.assign({}, tree.names);
+    if (lists) {
+      lists.types.forEach(function (t) { names["loai:" + t.id] = t.name; });
+      lists.fields.forEach(function (f) { names["linh-vuc:" + f.id] = f.name; });
+    }
+    if (isDocument && !isNew) h1.textContent = "Sửa văn bản";
     var state = {
       id: isNew ? "" : id, article: res ? res.body : { status: "draft" }, etag: res ? res.headers.get("ETag") : "",
       idempotencyKey: crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random()
     };
-    var draftKey = DRAFT + (isNew ? NEW : id);
+    var newKey = DRAFT + (newDocument ? NEW_DOCUMENT : NEW);
+    var draftKey = isNew ? newKey : DRAFT + id;
     var status = el("div", { "class": "status-line", role: "status", "aria-live": "polite" });
     var say = function (text, isError) { status.replaceChildren(notice(text, isError)); };
 
@@ -120,8 +151,16 @@
       el("p", { "class": "actions" }, [coverUpload, coverClear]),
       field("chu-thich-anh", "Chú thích ảnh", coverCaption)
     ]);
+    var doc = isDocument ? Doc.create({ lists: lists, say: say, changed: function () { keepDraft(); }, self: function () { return state.id; } }) : null;
 
     function fields() {
+      if (isDocument) {
+        return {
+          title: title.value, summary: summary.value, body: body.getHTML(), categories: [],
+          tags: tags.value.split(",").map(function (t) { return t.trim(); }).filter(Boolean),
+          author: "", source: "", coverImage: null, kind: "document", document: doc.get()
+        };
+      }
       var cover = coverURL.value.trim();
       return {
         title: title.value, summary: summary.value, body: body.getHTML(),
@@ -136,6 +175,7 @@
       author.value = f.author; source.value = f.source;
       coverURL.value = f.coverImage ? f.coverImage.url : ""; coverCaption.value = f.coverImage ? f.coverImage.caption : "";
       cats.forEach(function (c) { c.box.checked = f.categories.indexOf(c.box.value) >= 0; });
+      if (doc) doc.set(f.document);
       showCover();
     }
     function showCover() {
@@ -145,7 +185,7 @@
     }
     // saved is what the server has (or, after a save, what was sent): the
     // form differs from it when there is unsaved work.
-    var saved = fieldsOf(state.article);
+    var saved = fieldsOf(state.article, isDocument);
     fill(saved);
     saved = fields(); // as the form reads it back (Squire normalises the body)
     var dirty = function () { return current() && !same(fields(), saved); };
@@ -211,29 +251,37 @@
     async function saveNow() {
       var f = fields();
       if (!f.title.trim()) {
-        say("Hãy nhập tiêu đề trước khi lưu.", true);
+        say(isDocument ? "Hãy nhập trích yếu trước khi lưu." : "Hãy nhập tiêu đề trước khi lưu.", true);
         title.focus();
+        return false;
+      }
+      var gap = doc && doc.missing();
+      if (gap) {
+        say(gap, true);
         return false;
       }
       saveButton.disabled = true;
       say("Đang lưu…");
       try {
         var res = state.id
-          ? await C.request("/admin/articles/" + encodeURIComponent(state.id), { method: "PUT", body: f, headers: { "If-Match": state.etag } })
-          : await C.request("/admin/articles", { method: "POST", body: f, headers: { "Idempotency-Key": state.idempotencyKey } });
+          ? await C.request("/admin/articles/" + encodeURIComponent(state.id), { method: "PUT", body: requestBody(f), headers: { "If-Match": state.etag } })
+          : await C.request("/admin/articles", { method: "POST", body: requestBody(f), headers: { "Idempotency-Key": state.idempotencyKey } });
         if (!current()) return false;
         if (res.status === 412) {
-          say("Chưa lưu: bài viết đã được người khác sửa.", true);
+          say("Chưa lưu: " + noun + " đã được người khác sửa.", true);
           conflict(f);
           return false;
         }
         if (!res.ok) {
-          say("Chưa lưu. " + C.errorText(res), true);
+          // What the API refused of a document is said in Vietnamese
+          // first, its control marked; what was typed stays in the form.
+          var why = doc && doc.refusal(res);
+          say("Chưa lưu. " + (why ? why + " (" + C.errorText(res) + ")" : C.errorText(res)), true);
           return false;
         }
         accept(res, f);
         localStorage.removeItem(draftKey);
-        if (isNew) localStorage.removeItem(DRAFT + NEW); // the new article's draft is this one's
+        if (isNew) localStorage.removeItem(newKey); // the new article's draft is this one's
         say("Đã lưu lúc " + C.vnTime(new Date().toISOString()) + " (phiên bản " + state.article.version + ").");
         return true;
       } catch (e) {
@@ -251,11 +299,11 @@
       state.article = res.body;
       state.etag = res.headers.get("ETag") || '"' + res.body.version + '"';
       state.id = res.body.id;
-      saved = f || fieldsOf(res.body);
+      saved = f || fieldsOf(res.body, isDocument);
       if (wasNew) {
         draftKey = DRAFT + state.id;
         history.replaceState(null, "", root + "bai-viet/" + encodeURIComponent(state.id));
-        h1.textContent = "Sửa bài viết";
+        h1.textContent = isDocument ? "Sửa văn bản" : "Sửa bài viết";
       }
       flow.update();
     }
@@ -267,8 +315,8 @@
       var close = el("button", { type: "button", text: "Đóng, tiếp tục sửa" });
       var out = el("div", { "class": "compare" });
       var d = el("dialog", { "class": "conflict", "aria-labelledby": "xung-dot-tieu-de" }, [
-        el("h2", { id: "xung-dot-tieu-de", text: "Bài viết đã được người khác sửa" }),
-        el("p", { text: "Từ khi bạn mở bài này, một người khác đã lưu phiên bản mới hơn. Bản của bạn chưa được lưu và không bị mất: " +
+        el("h2", { id: "xung-dot-tieu-de", text: (isDocument ? "Văn bản" : "Bài viết") + " đã được người khác sửa" }),
+        el("p", { text: "Từ khi bạn mở " + (isDocument ? "văn bản" : "bài") + " này, một người khác đã lưu phiên bản mới hơn. Bản của bạn chưa được lưu và không bị mất: " +
           "“So sánh” cho thấy hai bản khác nhau ở đâu; “Tải lại bản mới” đưa bản mới vào ô soạn và giữ bản của bạn bên dưới để sao chép." }),
         el("p", { "class": "actions" }, [reload, compare, close]), out
       ]);
@@ -282,7 +330,7 @@
         try {
           var res = await latest();
           out.replaceChildren(el("p", { text: "Bản mới: phiên bản " + res.body.version + ", lưu lúc " + C.vnTime(res.body.updatedAt) + (res.body.updatedBy ? " bởi " + res.body.updatedBy : "") + "." }),
-            Diff.table(res.body, mine, "bản mới trên máy chủ", "bản của bạn", tree.names));
+            Diff.table(res.body, mine, "bản mới trên máy chủ", "bản của bạn", names));
         } catch (e) { out.replaceChildren(notice(e.message, true)); }
       });
       reload.addEventListener("click", async function () {
@@ -306,8 +354,8 @@
     // them in this article's local draft.
     function keepMine(mine) {
       localStorage.setItem(draftKey, JSON.stringify({ fields: mine, sub: u.sub, at: new Date().toISOString(), version: state.article.version || 0 }));
-      var text = "Tiêu đề: " + mine.title + "\n\nTóm tắt: " + mine.summary + "\n\nNội dung (HTML):\n" + mine.body +
-        "\n\nTừ khóa: " + mine.tags.join(", ") + "\nTác giả: " + mine.author + "\nNguồn: " + mine.source;
+      var text = (isDocument ? "Trích yếu: " : "Tiêu đề: ") + mine.title + "\n\nTóm tắt: " + mine.summary + "\n\nNội dung (HTML):\n" + mine.body +
+        "\n\nTừ khóa: " + mine.tags.join(", ") + (isDocument ? "\n" + Diff.documentText(mine, names) : "\nTác giả: " + mine.author + "\nNguồn: " + mine.source);
       var area = el("textarea", { id: "ban-cua-ban", rows: "10", readonly: "" });
       area.value = text;
       var restoreMine = el("button", { type: "button", text: "Dùng lại bản của tôi" });
@@ -323,7 +371,13 @@
       ]));
     }
 
-    var formNode = el("form", { "class": "editor", id: "bai-viet", novalidate: "" }, [
+    var formNode = el("form", { "class": "editor", id: "bai-viet", novalidate: "" }, isDocument ? [
+      field("tieu-de", "Trích yếu", title, "Như “Về việc …”: tên của văn bản trong danh sách và khi tìm kiếm."),
+      doc.node,
+      field("tom-tat", "Tóm tắt", summary),
+      el("div", { "class": "field" }, [bodyLabel, body.node]),
+      field("tu-khoa", "Từ khóa", tags, "Cách nhau bằng dấu phẩy.")
+    ] : [
       field("tieu-de", "Tiêu đề", title),
       field("tom-tat", "Tóm tắt", summary),
       el("div", { "class": "field" }, [bodyLabel, body.node]),
@@ -337,6 +391,7 @@
         ])
       ])
     ]);
+    if (isDocument) bodyLabel.textContent = "Toàn văn (không bắt buộc)";
     formNode.addEventListener("submit", function (e) { e.preventDefault(); saveNow(); });
     // Ctrl+S saves rather than saving the page to a file.
     formNode.addEventListener("keydown", function (e) {
@@ -344,7 +399,10 @@
     });
 
     var flow = window.eportalFlow.create({
-      user: u, state: state, say: say, save: saveNow, saveButton: saveButton, dirty: dirty, fields: fields, names: tree.names,
+      user: u, state: state, say: say, save: saveNow, saveButton: saveButton, dirty: dirty, fields: fields, names: names,
+      // The preview renders a news article's page (internal/site): a
+      // document's metadata is not in it, so documents have none.
+      preview: !isDocument, noun: noun,
       accept: function (res) { accept(res, null); fill(saved); saved = fields(); },
       toLocalInput: toLocalInput, fromLocalInput: fromLocalInput, current: current
     });
@@ -352,7 +410,7 @@
     unsaved = dirty;
     C.beforeLeave = function () {
       if (!dirty()) return true;
-      if (!window.confirm("Bài viết có thay đổi chưa lưu (vẫn được giữ trên máy này). Vẫn rời trang?")) return false;
+      if (!window.confirm((isDocument ? "Văn bản" : "Bài viết") + " có thay đổi chưa lưu (vẫn được giữ trên máy này). Vẫn rời trang?")) return false;
       C.beforeLeave = null;
       return true;
     };
@@ -366,8 +424,13 @@
   C.register({
     section: "Bài viết",
     role: "editor",
-    nav: function (r) { return [{ href: root + "bai-viet/" + NEW, label: "Viết bài mới", current: r.page === "bai-viet/" + NEW }]; },
-    matches: function (r) { return /^bai-viet\/[a-z0-9-]+$/.test(r.page); },
+    nav: function (r) {
+      return [
+        { href: root + "bai-viet/" + NEW, label: "Viết bài mới", current: r.page === "bai-viet/" + NEW },
+        { href: root + NEW_DOCUMENT, label: "Văn bản mới", current: r.page === NEW_DOCUMENT }
+      ];
+    },
+    matches: function (r) { return /^bai-viet\/[a-z0-9-]+$/.test(r.page) || r.page === NEW_DOCUMENT; },
     render: renderEditor
   });
 
