@@ -156,6 +156,7 @@ func TestDocumentWriteSubmitPublish(t *testing.T) {
 	fileID := readyMedia(t, s, pdfName)
 	pick := fmt.Sprintf(`dialog.picker[open] [data-id="%s"] button.pick`, fileID)
 	waitFor(t, p, `document.querySelector('`+pick+`')`, "the uploaded PDF in the picker")
+	checkAxe(t, p, "file picker")
 	var images int
 	if err := p.Eval(t.Context(), `document.querySelectorAll("dialog.picker[open] .media-grid img").length`, &images); err != nil || images != 0 {
 		t.Errorf("the file picker shows %d images, %v; want files only", images, err)
@@ -520,6 +521,28 @@ func TestDocumentConflictAndDraft(t *testing.T) {
 	d, _ := s.article(t, id)["document"].(map[string]any)
 	if d == nil || d["number"] != "88/TB-VPUB" || d["signer"] != "Trần Anh Tuấn" || !strings.Contains(fmt.Sprint(d["attachments"]), file) || !strings.Contains(fmt.Sprint(d["related"]), linked) {
 		t.Errorf("after saving mine the server has %v", d)
+	}
+
+	// The colleague's version, compared with mine by the document's
+	// fields, and restored.
+	press(t, p, "Các phiên bản")
+	waitFor(t, p, `document.querySelectorAll(".revisions tbody tr").length >= 3`, "the revisions")
+	press(t, p, "Xem phiên bản 2")
+	waitFor(t, p, `document.querySelector(".revisions .diff")`, "revision 2 compared")
+	var diff string
+	if err := p.Eval(t.Context(), `[...document.querySelectorAll(".revisions .diff tbody tr")].map(r => r.querySelector("th").innerText + ": " + r.querySelector("td").innerText.trim()).join("\n")`, &diff); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Số ký hiệu", "89/TB-VPUB", "88/TB-VPUB", "Người ký: Trần Anh Tuấn", "Tệp đính kèm: " + pdfName} {
+		if !strings.Contains(diff, want) {
+			t.Errorf("revision 2's comparison reads %q; want %q in it", diff, want)
+		}
+	}
+	press(t, p, "Khôi phục phiên bản 2")
+	statusSays(t, p, "Đã khôi phục phiên bản 2")
+	waitFor(t, p, `document.querySelector("#so-ky-hieu").value === "89/TB-VPUB" && document.querySelector("[aria-labelledby=tep-dinh-kem-nhan]").innerText === "Chưa có tệp nào."`, "the restored version in the form")
+	if d, _ := s.article(t, id)["document"].(map[string]any); d == nil || d["number"] != "89/TB-VPUB" || d["attachments"] != nil {
+		t.Errorf("after restoring version 2 the server has %v", d)
 	}
 	for _, e := range p.ConsoleErrors() {
 		if !strings.Contains(e, "412 (Precondition Failed)") {
