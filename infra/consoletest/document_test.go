@@ -304,7 +304,8 @@ func TestDocumentWriteSubmitPublish(t *testing.T) {
 // Vietnamese with the API's reason, its field marked, and what was typed
 // kept: a number another document of the year holds (409), then an
 // effective date before the date of issue (400); once both are put right
-// the document is saved. The desk's kind filter then lists documents only.
+// the document is saved. Replacing a document that replaces it is refused
+// (400). The desk's kind filter then lists documents only.
 func TestDocumentRefusals(t *testing.T) {
 	t.Parallel()
 	s := mustStack(t)
@@ -377,6 +378,24 @@ func TestDocumentRefusals(t *testing.T) {
 	if d, _ := s.article(t, id)["document"].(map[string]any); d == nil || d["number"] != "22/KH-UBND" || d["effectiveOn"] != "2025-07-01" {
 		t.Errorf("saved %v; want the corrected document", d)
 	}
+
+	// A document that replaces this one cannot be replaced by it.
+	newer := s.createDocument(t, "Kế hoạch điều chỉnh", map[string]any{
+		"number": "23/KH-UBND", "type": "ke-hoach", "issuer": "Ủy ban nhân dân tỉnh Quảng Nam", "issuedOn": "2025-08-01", "replaces": []string{id}})
+	choose(t, p, "#lk-loai", "replaces")
+	fill(t, p, "#lk-tim", newer)
+	press(t, p, "Tìm và thêm")
+	statusSays(t, p, "Đã thêm văn bản 23/KH-UBND vào “Thay thế”")
+	if err := p.Click(t.Context(), "#luu"); err != nil {
+		t.Fatal(err)
+	}
+	statusSays(t, p, "Chưa lưu. Văn bản không thể thay thế chính nó, trực tiếp hay qua một chuỗi văn bản thay thế nhau. (Máy chủ trả lời 400")
+	marked("#lk-tim")
+	if a := s.article(t, id); fmt.Sprint(a["version"]) != "1" {
+		t.Errorf("after a refused cycle the server has version %v", a["version"])
+	}
+	clickButton(t, p, "main", "Bỏ liên kết thay thế 23/KH-UBND")
+	statusSays(t, p, "Đã bỏ liên kết")
 
 	// The desk lists drafts of both kinds; "Văn bản" keeps the documents.
 	s.mustCreate(t, "Bài viết nháp bên cạnh văn bản")
