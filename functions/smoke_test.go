@@ -59,7 +59,7 @@ var smoke = map[string]struct {
 	"views": {"internal/viewsapi/testdata/count-view.json", 200, `"views":133,"counted":true`},
 	"polls": {"internal/pollsapi/testdata/get-poll.json", 200, `"question":"Bạn đánh giá như thế nào về cổng thông tin này?"`},
 	"site":  {"internal/site/testdata/article-page.json", 200, `Ngày đăng: `},
-	"media": {"internal/mediaapi/testdata/admin-event.json", 200, `"items":[]`},
+	"media": {"internal/mediaapi/testdata/admin-event.json", 200, `"fileName":"Báo cáo số 04-BC-TU.pdf"`}, // the demo document's attachment
 	// The console's app page; the function runs without any AUTH_ variable
 	// (sign-in not configured), as a stack without AuthDomainPrefix.
 	"console": {"internal/console/testdata/desk-page.json", 200, `Bàn biên tập cần JavaScript`},

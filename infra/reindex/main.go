@@ -72,15 +72,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	store := dynamo.New(db, *table, nil) // no list cursors: IndexAll reads the list itself
 	start := time.Now()
-	fmt.Fprintf(out, "reindex: indexing the published articles of %s\n", *table)
+	fmt.Fprintf(out, "reindex: indexing the published articles and documents of %s\n", *table)
 	n, err := store.IndexAll(ctx, func(n int) {
 		if n%every == 0 {
-			fmt.Fprintf(out, "reindex: %d articles (%s)\n", n, time.Since(start).Round(time.Second))
+			fmt.Fprintf(out, "reindex: %d articles and documents (%s)\n", n, time.Since(start).Round(time.Second))
 		}
 	})
 	if err != nil {
 		return fmt.Errorf("after %d articles: %w (run it again: it picks up where the index stands)", n, err)
 	}
-	fmt.Fprintf(out, "reindex: %d articles indexed in %s\n", n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(out, "reindex: %d articles and documents indexed in %s\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }

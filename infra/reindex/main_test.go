@@ -32,11 +32,11 @@ func TestReindex(t *testing.T) {
 		if err := run(ctx, []string{"-table", st.Table, "-endpoint", os.Getenv(ddblocal.EndpointEnv)}, &out); err != nil {
 			t.Fatalf("run: %v\n%s", err, &out)
 		}
-		if !strings.Contains(out.String(), "reindex: 1 articles indexed in ") {
+		if !strings.Contains(out.String(), "reindex: 4 articles and documents indexed in ") {
 			t.Errorf("output %q; want the count", &out)
 		}
-		if page, err := st.Store.Search(ctx, q); err != nil || len(page.Items) != 1 {
-			t.Errorf("after: %+v, %v; want the demo article", page, err)
+		if page, err := st.Store.Search(ctx, q); err != nil || len(page.Items) != 4 || page.Items[0].ID != "a7k2m9q4x1" {
+			t.Errorf("after: %+v, %v; want the demo article and the three demo documents", page, err)
 		}
 	}
 	if err := run(ctx, nil, &strings.Builder{}); err == nil {
