@@ -7,8 +7,8 @@ import (
 	"eportal/infra/browser"
 )
 
-// TestAxe runs axe-core on the home, article, category, poll and search
-// results pages at a desktop's width and a phone's, as a reader with
+// TestAxe runs axe-core on the home, article, category, poll, search
+// results, documents' list and document pages at a desktop's width and a phone's, as a reader with
 // JavaScript meets them: no serious or critical violation. Every violation,
 // of any impact, is logged.
 func TestAxe(t *testing.T) {
@@ -18,7 +18,7 @@ func TestAxe(t *testing.T) {
 		t.Run(fmt.Sprintf("width=%d", width), func(t *testing.T) {
 			t.Parallel()
 			p := browser.MustPage(t, browser.PageOptions{Width: width, JavaScript: true})
-			for _, pg := range []sitePage{home, article, category, poll, results} {
+			for _, pg := range []sitePage{home, article, category, poll, results, documents, document} {
 				s.load(t, p, pg.path)
 				violations, err := p.Axe(t.Context())
 				if err != nil {

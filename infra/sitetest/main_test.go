@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/johannesboyne/gofakes3/backend/s3mem"
 
 	"eportal/infra/browser"
 	"eportal/infra/ddblocal"
@@ -80,7 +81,9 @@ func TestMain(m *testing.M) {
 var site localSite
 
 // localSite is the whole local stack: every function of template.yaml on one
-// httptest.Server, over a fresh table holding the demo content.
+// httptest.Server, over a fresh table holding the demo content (and the
+// documents of seedDocuments), with the media store serving the demo
+// documents' attachments as the edge does.
 type localSite struct {
 	once  sync.Once
 	err   error
@@ -128,6 +131,9 @@ func (s *localSite) start() error {
 	if _, err := demo.Load(ctx, store, time.Now()); err != nil {
 		return fmt.Errorf("load demo content: %w", err)
 	}
+	if err := seedDocuments(ctx, store, time.Now()); err != nil {
+		return err
+	}
 	// No stream consumer runs here: index the content as the indexer would.
 	if _, err := store.IndexAll(ctx, nil); err != nil {
 		return fmt.Errorf("index demo content: %w", err)
@@ -140,12 +146,33 @@ func (s *localSite) start() error {
 	if err != nil {
 		return err
 	}
-	api, err := localserver.New(tmpl.Routes(), localserver.Functions(store, time.Now, apigw.DefaultBudget),
-		nil, slog.New(slog.DiscardHandler))
+	// The media store's presigned URLs name the server's origin: the
+	// server's address is taken before its handler exists.
+	s.srv = httptest.NewUnstartedServer(nil)
+	s.URL = "http://" + s.srv.Listener.Addr().String()
+	log := slog.New(slog.DiscardHandler)
+	backend := s3mem.New()
+	media, err := localserver.NewMediaStore(backend, s.URL, log)
 	if err != nil {
 		return err
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	content, err := demo.Parse()
+	if err != nil {
+		return err
+	}
+	files, err := content.Files(media.BaseURL, time.Now())
+	if err != nil {
+		return err
+	}
+	if err := localserver.SeedFiles(backend, files); err != nil {
+		return err
+	}
+	api, err := localserver.New(tmpl.Routes(), localserver.Functions(store, time.Now, apigw.DefaultBudget),
+		nil, log, localserver.WithMedia(media))
+	if err != nil {
+		return err
+	}
+	s.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Headless Chromium names itself HeadlessChrome, which the views
 		// function rightly takes for a crawler and does not count. The
 		// tests read the site as a reader's Chrome, which it otherwise is.
@@ -164,8 +191,8 @@ func (s *localSite) start() error {
 		maps.Copy(w.Header(), rec.Header())
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(rec.Body.Bytes())
-	}))
-	s.URL = s.srv.URL
+	})
+	s.srv.Start()
 	return nil
 }
 

@@ -22,7 +22,7 @@ func TestPages(t *testing.T) {
 			// page from where the previous page's ended.
 			p := browser.MustPage(t, browser.PageOptions{Width: phoneWidth, JavaScript: scripts})
 			var errs, warns, foreign, failed int
-			for _, pg := range []sitePage{home, article, category, mostRead, poll, results} {
+			for _, pg := range []sitePage{home, article, category, mostRead, poll, results, documents, document} {
 				s.load(t, p, pg.path)
 				if scripts && pg == article {
 					// The beacon answers after the load event.

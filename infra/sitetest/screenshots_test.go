@@ -29,9 +29,11 @@ const maxShotHeight = 2400
 
 // TestScreenshots takes a full-page PNG of the home, article, poll and search
 // results pages at a desktop's width and a phone's, with JavaScript, as
-// <page>-<desktop|phone>.png, and checks that each decodes to the width of
-// its viewport. With screenshotsEnv set, the files are cut to maxShotHeight
-// and compressed for the repository.
+// <page>-<desktop|phone>.png, and of the documents' list and the report's
+// page as site-documents.png and site-document.png (site-…-phone.png at a
+// phone's width), and checks
+// that each decodes to the width of its viewport. With screenshotsEnv set,
+// the files are cut to maxShotHeight and compressed for the repository.
 func TestScreenshots(t *testing.T) {
 	t.Parallel()
 	s := mustSite(t)
@@ -65,31 +67,49 @@ func TestScreenshots(t *testing.T) {
 				if pg == article {
 					waitBeacon(t, p) // and the count it shows
 				}
-				// A desktop browser's scroll bar takes 15 px of the page's
-				// width; the picture is of the page. Reading clientWidth
-				// lays the page out again before the capture.
-				var client int
-				if err := p.Eval(t.Context(), `document.documentElement.style.scrollbarWidth = "none", document.documentElement.clientWidth`, &client); err != nil {
-					t.Fatal(err)
+				shoot(t, p, filepath.Join(dir, fmt.Sprintf("%s-%s.png", pg.name, v.name)), v.width, keep)
+			}
+			// The Văn bản pages: site-documents.png and site-document.png
+			// at a desktop's width, site-…-phone.png at a phone's.
+			for _, pg := range []sitePage{documents, document} {
+				s.load(t, p, pg.path)
+				name := fmt.Sprintf("site-%s.png", pg.name)
+				if v.name == "phone" {
+					name = fmt.Sprintf("site-%s-phone.png", pg.name)
 				}
-				path := filepath.Join(dir, fmt.Sprintf("%s-%s.png", pg.name, v.name))
-				if err := p.Screenshot(t.Context(), path); err != nil {
-					t.Fatal(err)
-				}
-				img, err := decodePNG(path)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if w := img.Bounds().Dx(); w != v.width || client != v.width {
-					t.Errorf("%s: %d px wide, the page %d; want %d", path, w, client, v.width)
-				}
-				if keep {
-					if err := writePNG(path, img, maxShotHeight); err != nil {
-						t.Fatal(err)
-					}
-				}
+				shoot(t, p, filepath.Join(dir, name), v.width, keep)
 			}
 		})
+	}
+}
+
+// shoot takes a full-page PNG of p at path and checks that it decodes to
+// width; with keep, the file is cut to maxShotHeight and compressed for the
+// repository.
+func shoot(t *testing.T, p *browser.Page, path string, width int, keep bool) {
+	t.Helper()
+	// A desktop browser's scroll bar takes 15 px of the page's width; the
+	// picture is of the page. Reading clientWidth lays the page out again
+	// before the capture.
+	var client int
+	if err := p.Eval(t.Context(), `document.documentElement.style.scrollbarWidth = "none", document.documentElement.clientWidth`, &client); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Screenshot(t.Context(), path); err != nil {
+		t.Fatal(err)
+	}
+	img, err := decodePNG(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := img.Bounds().Dx(); w != width || client != width {
+		t.Errorf("%s: %d px wide, the page %d; want %d", path, w, client, width)
+	}
+	if !keep {
+		return
+	}
+	if err := writePNG(path, img, maxShotHeight); err != nil {
+		t.Fatal(err)
 	}
 }
 
