@@ -218,6 +218,11 @@ func (h *Handler) document(ctx context.Context, req apigw.Request, s string) api
 	if !a.IsDocument() || a.Document == nil {
 		return h.notFound(ctx, req)
 	}
+	return h.render(ctx, req, "document", http.StatusOK, articleCache(a, now), h.documentLayout(ctx, req, a, now))
+}
+
+// documentLayout is the page of document a on now's date, with the sidebar.
+func (h *Handler) documentLayout(ctx context.Context, req apigw.Request, a *portal.Article, now time.Time) *layout {
 	d := a.Document
 	c := documentContent{A: a, D: d, Row: documentRowOf(a, portal.Today(now)), Back: h.path("/van-ban")}
 	var fields []string
@@ -259,14 +264,13 @@ func (h *Handler) document(ctx context.Context, req apigw.Request, s string) api
 	if description == "" {
 		description = strings.Join([]string{d.TypeName(), "số " + d.Number, "ngày " + c.Row.IssuedOn, "của " + d.Issuer}, " ")
 	}
-	data := &layout{
+	return &layout{
 		Title: d.Number + ": " + a.Title, Description: describe(description),
 		Canonical: base + "/van-ban/" + a.Slug, OGType: "article",
 		Crumbs: []crumb{{Name: "Trang chủ", URL: h.path("/")}, {Name: "Văn bản", URL: h.path("/van-ban")}, {Name: d.Number}},
 		Feeds:  []feedLink{{Title: "Văn bản - " + h.cfg.Name, URL: base + "/van-ban/rss.xml"}},
 		Nav:    nav, Side: side, Content: c,
 	}
-	return h.render(ctx, req, "document", http.StatusOK, articleCache(a, now), data)
 }
 
 // fileType names an attachment's format as readers know it.

@@ -2,8 +2,10 @@ package site_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"eportal/infra/demo"
 	"eportal/internal/adminapi"
+	"eportal/internal/apigw"
 	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 	"eportal/internal/site"
@@ -677,6 +680,81 @@ func TestDocumentFeed(t *testing.T) {
 			}
 			if target == "/" && !strings.Contains(resp.Body, "/bai-viet/"+f.cover) {
 				t.Error("the home page lists no article: the check is void")
+			}
+		})
+	}
+}
+
+// TestPreviewDocument holds that the preview of a document (kind document)
+// is its page as /van-ban/{slug} will show it once published: the fields
+// cleaned as a save cleans them, the attachments named from the media
+// library, a published linked document linked to its page and an
+// unpublished one named by its id; nothing written, never cached; and
+// that what a save refuses, the preview refuses (400).
+func TestPreviewDocument(t *testing.T) {
+	e := mustEnv(t, 0)
+	d := seedDocuments(t, e.store)
+	in := map[string]any{
+		"kind": "document", "title": "Quyết định về việc <b>thử</b> xem trước", "summary": "Tóm tắt văn bản",
+		"body": `<p onclick="x()">Điều 1. Nội dung.</p><script>alert(1)</script>`,
+		"document": map[string]any{
+			"number": "15/QĐ-UBND", "type": "quyet-dinh", "issuer": docIssuer, "signer": "Lê Văn Thanh",
+			"issuedOn": "2026-11-20", "effectiveOn": "2026-12-01", "fields": []string{"chinh-quyen"},
+			"attachments": []string{docAttachments[0].ID}, "amends": []string{"d-in-force"}, "related": []string{"d-draft"},
+		},
+	}
+	body, _ := json.Marshal(in)
+	e.calls.Reset()
+	resp := serve(t, e.h, previewRequest(t, "editor", string(body)))
+	if resp.StatusCode != http.StatusOK || resp.Headers["Cache-Control"] != apigw.NoStore || resp.Headers["Content-Type"] != htmlType {
+		t.Fatalf("preview = %d %v %.300s; want 200, HTML, no-store", resp.StatusCode, resp.Headers, resp.Body)
+	}
+	for op := range e.calls.Counts() {
+		if !strings.HasPrefix(op, "Get") && !strings.HasPrefix(op, "BatchGet") && op != "Query" {
+			t.Errorf("preview called %s; want reads only (%v)", op, e.calls.Counts())
+		}
+	}
+	p := parsePage(t, resp.Body)
+	if p.meta("name", "robots") != "noindex" {
+		t.Error("the preview is indexable")
+	}
+	if h1 := text(p.one(t, "h1", el("h1"))); h1 != "Quyết định về việc thử xem trước" {
+		t.Errorf("<h1> %q; want the title cleaned as a save cleans it", h1)
+	}
+	for _, bad := range []string{"<script>alert", "onclick", "<b>thử</b>"} {
+		if strings.Contains(resp.Body, bad) {
+			t.Errorf("preview keeps %q, which a save drops", bad)
+		}
+	}
+	facts := text(p.one(t, "facts", hasClass("table", "doc-facts")))
+	for _, want := range []string{"Số ký hiệu 15/QĐ-UBND", "Loại văn bản Quyết định", "Ngày ban hành 20/11/2026", "Ngày có hiệu lực 01/12/2026",
+		"Tình trạng Chưa có hiệu lực"} {
+		if !strings.Contains(facts, want) {
+			t.Errorf("facts %q lack %q", facts, want)
+		}
+	}
+	if got := text(p.section("tai-ve")); !strings.Contains(got, "Quyết định số 12/QĐ-UBND.pdf (PDF, 1,2 MB)") {
+		t.Errorf("downloads %q; want the attachment named from the library", got)
+	}
+	links := p.section("van-ban-lien-ket")
+	if links == nil || !slices.Equal(hrefs(links), []string{"/van-ban/" + d.inForce}) || !strings.Contains(text(links), "d-draft: (văn bản chưa đăng)") {
+		t.Errorf("links %q %q; want the amended document's page and the unpublished one by id", hrefs(links), text(links))
+	}
+
+	for _, c := range []struct{ name, document string }{
+		{"effective before issued", `{"number":"16/QĐ-UBND","type":"quyet-dinh","issuer":"UBND tỉnh","issuedOn":"2026-11-20","effectiveOn":"2026-11-01"}`},
+		{"unknown type", `{"number":"16/QĐ-UBND","type":"sac-lenh","issuer":"UBND tỉnh","issuedOn":"2026-11-20"}`},
+		{"a missing attachment", `{"number":"16/QĐ-UBND","type":"quyet-dinh","issuer":"UBND tỉnh","issuedOn":"2026-11-20","attachments":["khong-co-tep"]}`},
+		{"no document part", ``},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := `{"kind":"document","title":"Văn bản"`
+			if c.document != "" {
+				body += `,"document":` + c.document
+			}
+			resp := serve(t, e.h, previewRequest(t, "editor", body+"}"))
+			if resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(resp.Headers["Content-Type"], "application/json") {
+				t.Errorf("= %d %s; want a JSON 400", resp.StatusCode, resp.Body)
 			}
 		})
 	}

@@ -26,6 +26,9 @@ type Store interface {
 	Poll(ctx context.Context, id, tokenHash string) (*portal.PollSnapshot, error)
 	Search(ctx context.Context, q portal.SearchQuery) (portal.SearchPage, error)
 	Documents(ctx context.Context, q portal.DocumentQuery) ([]portal.Article, string, error)
+	// The preview of a document reads its attachments and linked documents.
+	Media(ctx context.Context, id string) (*portal.Media, error)
+	DocumentByID(ctx context.Context, id string, now time.Time) (*portal.Article, error)
 }
 
 // Handler serves the reader site. Create it with New.

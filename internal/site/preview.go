@@ -29,7 +29,9 @@ type previewInput struct {
 // preview serves POST /admin/preview for an editor (and up): the fields
 // cleaned exactly as a save cleans them (articleinput), then the article
 // page rendered as GET /bai-viet/{slug} would render it once published,
-// with the sidebar and related articles of the moment. Nothing is written.
+// with the sidebar and related articles of the moment; for a document (kind
+// document), its page as GET /van-ban/{slug} would render it. Nothing is
+// written.
 // The answer is never cached and asks not to be indexed; the console shows
 // it in a sandboxed frame without scripts.
 func (h *Handler) preview(ctx context.Context, req apigw.Request) apigw.Response {
@@ -64,6 +66,15 @@ func (h *Handler) preview(ctx context.Context, req apigw.Request) apigw.Response
 		Categories: e.Categories, Tags: e.Tags, Author: e.Author, Source: e.Source,
 		Status: portal.StatusPublished, PublishAt: &publishAt, UpdatedAt: now,
 	}
+	if e.Document != nil {
+		a.Kind, a.Document = portal.KindDocument, e.Document
+		if err := h.previewDocument(ctx, a.Document, now); err != nil {
+			return fail(err)
+		}
+		data := h.documentLayout(ctx, req, a, now)
+		data.NoIndex = true
+		return h.render(ctx, req, "document", http.StatusOK, apigw.NoStore, data)
+	}
 	a.SourceDocument = h.sourceDocument(ctx, a.Source, now)
 	side, nav := h.sidebar(ctx)
 	base := h.baseURL(req)
@@ -93,4 +104,40 @@ func (h *Handler) sourceDocument(ctx context.Context, source string, now time.Ti
 	}
 	d := docs[0]
 	return &portal.DocumentRef{ID: d.ID, Number: d.Document.Number, Title: d.Title, Slug: d.Slug}
+}
+
+// previewDocument fills in d's attachments and links as the save resolves
+// them (adminapi): each attachment must be a ready file of the media
+// library (EINVALID otherwise, as the save answers); a linked document is
+// named as readers will see it when it is published, and by its id when it
+// is not (the save checks it exists). One GetItem each, at most
+// MaxDocumentAttachments + 3 × MaxDocumentLinks.
+func (h *Handler) previewDocument(ctx context.Context, d *portal.DocumentMeta, now time.Time) error {
+	for i, at := range d.Attachments {
+		m, err := h.store.Media(ctx, at.ID)
+		if portal.ErrorCode(err) == portal.ENOTFOUND {
+			return portal.Errorf(portal.EINVALID, "document.attachments: media %s does not exist.", at.ID)
+		}
+		if err != nil {
+			return err
+		}
+		if m.Kind != portal.MediaFile || m.Status != portal.MediaReady {
+			return portal.Errorf(portal.EINVALID, "document.attachments: media %s is not a ready PDF, DOC or DOCX file.", at.ID)
+		}
+		d.Attachments[i] = portal.Attachment{ID: m.ID, Name: m.FileName, URL: m.URL, ContentType: m.ContentType, Size: m.Size}
+	}
+	for _, refs := range [][]portal.DocumentRef{d.Replaces, d.Amends, d.Related} {
+		for i, r := range refs {
+			x, err := h.store.DocumentByID(ctx, r.ID, now)
+			switch {
+			case portal.ErrorCode(err) == portal.ENOTFOUND:
+				refs[i] = portal.DocumentRef{ID: r.ID, Number: r.ID, Title: "(văn bản chưa đăng)"}
+			case err != nil:
+				return err
+			case x.Document != nil:
+				refs[i] = portal.DocumentRef{ID: x.ID, Number: x.Document.Number, Title: x.Title, Slug: x.Slug}
+			}
+		}
+	}
+	return nil
 }

@@ -40,6 +40,12 @@ func (pageStore) Search(context.Context, portal.SearchQuery) (portal.SearchPage,
 func (pageStore) Documents(context.Context, portal.DocumentQuery) ([]portal.Article, string, error) {
 	return nil, "", nil
 }
+func (pageStore) Media(context.Context, string) (*portal.Media, error) {
+	return nil, portal.Errorf(portal.ENOTFOUND, "no media")
+}
+func (pageStore) DocumentByID(context.Context, string, time.Time) (*portal.Article, error) {
+	return nil, portal.Errorf(portal.ENOTFOUND, "no document")
+}
 
 // BenchmarkArticlePageRender is the CPU cost of an article page with a
 // 15 KB body, without the store: the part of the page's latency that is the
