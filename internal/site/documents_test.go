@@ -584,6 +584,39 @@ func TestDocumentPage(t *testing.T) {
 		}
 	})
 
+	t.Run("renamed", func(t *testing.T) {
+		// The expired plan's slug changed and it was published again: its
+		// old address answers 301 to its page under /van-ban/.
+		ctx := t.Context()
+		a, err := e.store.ArticleByID(ctx, "d-expired")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ed := a.EditOf()
+		ed.Slug = "ke-hoach-tuyen-truyen-2023"
+		edited, err := a.Apply(ed, "tester", now.Add(-time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.store.SaveArticle(ctx, portal.ArticleChange{Before: a, After: edited, Action: "update", Actor: "tester", Now: now.Add(-time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+		published, err := edited.Publish(nil, nil, "tester", now.Add(-time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.store.SaveArticle(ctx, portal.ArticleChange{Before: edited, After: published, Action: "publish", Actor: "tester", Now: now.Add(-time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+		resp := e.get(t, "/van-ban/"+d.expired)
+		if resp.StatusCode != 301 || resp.Headers["Location"] != "/van-ban/ke-hoach-tuyen-truyen-2023" {
+			t.Errorf("old slug = %d Location %q; want 301 to /van-ban/ke-hoach-tuyen-truyen-2023", resp.StatusCode, resp.Headers["Location"])
+		}
+		if resp := e.get(t, "/van-ban/ke-hoach-tuyen-truyen-2023"); resp.StatusCode != 200 {
+			t.Errorf("new slug = %d; want 200", resp.StatusCode)
+		}
+	})
+
 	for _, tt := range []struct{ name, target string }{
 		{"an article at /van-ban/", "/van-ban/" + demoSlug},
 		{"another article at /van-ban/", "/van-ban/" + f.plain},
