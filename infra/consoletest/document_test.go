@@ -190,14 +190,26 @@ func TestDocumentWriteSubmitPublish(t *testing.T) {
 	press(t, p, "Tìm và thêm")
 	waitText(t, p, "Không tìm thấy văn bản đã đăng có số ký hiệu “99/KH-KHONG”", "the failed look-up")
 
-	// What only news has is not offered; nor is the preview, which renders
-	// a news article's page.
+	// What only news has is not offered.
 	var news []string
 	if err := p.Eval(t.Context(), `["#cm-tin-tuc-su-kien", "#anh-dai-dien", "#tac-gia", "#nguon"].filter(s => document.querySelector(s))`, &news); err != nil || len(news) != 0 {
 		t.Errorf("the document editor has %v, %v; want no categories, cover, author or source", news, err)
 	}
-	if hasButton(flowButtons(t, p), "Xem trước") {
-		t.Errorf("a document offers the preview: %v", flowButtons(t, p))
+	// The preview is the document's page as readers will get it: its
+	// number, type, issuer, dates and download, in a frame with no script.
+	press(t, p, "Xem trước")
+	waitFor(t, p, `document.querySelector("iframe.preview-frame")`, "the preview")
+	var frame string
+	if err := p.Eval(t.Context(), `document.querySelector("iframe.preview-frame").srcdoc`, &frame); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<h1", title, number, "Kế hoạch", "Ủy ban nhân dân tỉnh Quảng Nam", "14/03/2025", pdfName, "noindex"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("the document's preview lacks %q", want)
+		}
+	}
+	if strings.Contains(frame, "<script") {
+		t.Errorf("the document's preview has a script")
 	}
 
 	if err := p.Click(t.Context(), "#luu"); err != nil {

@@ -14,7 +14,8 @@
 
   // create returns the bar, the panels (preview, revisions) and update(),
   // which redraws them for the article now in o.state. o.preview false
-  // leaves the preview out; o.noun names what is edited ("bài viết").
+  // leaves the preview out; o.noun names what is edited ("bài viết");
+  // o.body() is the form as a request body (what the preview posts).
   function create(o) {
     var u = o.user, state = o.state, say = o.say, noun = o.noun || "bài viết";
     var bar = el("div", { "class": "flow", role: "group", "aria-label": "Quy trình" });
@@ -83,7 +84,7 @@
     // preview renders the form's fields as the reader site would, in a
     // sandboxed frame that runs no script.
     async function preview() {
-      var res = await C.request("/admin/preview", { method: "POST", body: o.fields(), headers: { Accept: "text/html" } });
+      var res = await C.request("/admin/preview", { method: "POST", body: o.body(), headers: { Accept: "text/html" } });
       previewBox.hidden = false;
       var close = el("button", { type: "button", text: "Đóng xem trước" });
       close.addEventListener("click", function () { previewBox.hidden = true; previewBox.replaceChildren(); });

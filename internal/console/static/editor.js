@@ -400,9 +400,9 @@
 
     var flow = window.eportalFlow.create({
       user: u, state: state, say: say, save: saveNow, saveButton: saveButton, dirty: dirty, fields: fields, names: names,
-      // The preview renders a news article's page (internal/site): a
-      // document's metadata is not in it, so documents have none.
-      preview: !isDocument, noun: noun,
+      // The preview renders the page readers will get: an article's, or
+      // for a document its /van-ban/ page (internal/site/preview.go).
+      noun: noun, body: function () { return requestBody(fields()); },
       accept: function (res) { accept(res, null); fill(saved); saved = fields(); },
       toLocalInput: toLocalInput, fromLocalInput: fromLocalInput, current: current
     });
