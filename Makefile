@@ -112,11 +112,12 @@ LOAD_WORKERS ?= 16
 load: ## mixed load for LOAD_TIME (45s), LOAD_WORKERS (16), LOAD_FAULTS (0-0.5): req/s, p50/p99 per route, exact-count checks
 	$(GO) run ./infra/load -time $(LOAD_TIME) -faults $(LOAD_FAULTS) -c $(LOAD_WORKERS)
 
-# `make screenshots`: the home, article and poll pages at 1280 and 360 px in
-# headless Chromium, on a fresh local stack with the demo content, written
-# to docs/screenshots/ (the README shows them), and the editors' console's
-# desk and article editor at 1280 and 768 px and the admins' pages and media
-# library at 1280 px (infra/consoletest). Commit them when the site's look changes.
+# `make screenshots`: the home, article, poll, search and Văn bản pages at
+# 1280 and 360 px in headless Chromium, on a fresh local stack with the demo
+# content, written to docs/screenshots/ (the README shows them), and the
+# editors' console's desk and article editor at 1280 and 768 px, and its
+# document editor, admins' pages and media library at 1280 px
+# (infra/consoletest). Commit them when the site's look changes.
 screenshots: chromium ## take the reader site's and the console's screenshots into docs/screenshots/
 	EPORTAL_SCREENSHOTS=docs/screenshots $(GO) test -count=1 -run '^Test(Editor|Admin)?Screenshots$$' ./infra/sitetest ./infra/consoletest
 

@@ -306,17 +306,15 @@
     library(C.main, box.alert, null).load();
   }
 
-  // pickImage opens a dialog with the library: the editor picks a ready
-  // image or uploads one and picks it. It resolves to {id, url, variants,
-  // width, height, fileName} (url: the largest variant; variants: narrowest
-  // first, each {width, height, contentType, url}), or to null when the
-  // dialog is closed without a choice. opts.title names the dialog
-  // ("Chọn ảnh" by default).
-  function pickImage(opts) {
+  // picker opens a dialog with the library: the editor picks a ready entry
+  // or uploads one and picks it; files (true) offers the library's files,
+  // else its images. It resolves to choose(entry), or to null when the
+  // dialog is closed without a choice.
+  function picker(opts, id, title0, files, choose) {
     opts = opts || {};
     return new Promise(function (resolve) {
       var back = document.activeElement;
-      var title = el("h2", { id: "chon-anh-tieu-de", text: opts.title || "Chọn ảnh" });
+      var title = el("h2", { id: id, text: opts.title || title0 });
       var alert = A.alertBox();
       var body = el("div", { "class": "dialog-body" });
       var dialog = el("dialog", { "class": "picker", "aria-labelledby": title.id });
@@ -328,41 +326,25 @@
         if (back && back.focus) back.focus();
         resolve(result);
       });
-      var lib = library(body, alert, function (m) { result = picked(m); dialog.close(); });
+      var lib = library(body, alert, function (m) { result = choose(m); dialog.close(); }, files);
       document.body.append(dialog);
       dialog.showModal();
       lib.search.focus();
       lib.load();
     });
   }
+
+  // pickImage is the editor's image picker. It resolves to {id, url,
+  // variants, width, height, fileName} (url: the largest variant; variants:
+  // narrowest first, each {width, height, contentType, url}), or to null.
+  // opts.title names the dialog ("Chọn ảnh" by default).
+  function pickImage(opts) { return picker(opts, "chon-anh-tieu-de", "Chọn ảnh", false, picked); }
   C.pickImage = pickImage;
 
-  // pickFile is pickImage for a document's attachments: the library's
+  // pickFile is the picker of a document's attachments: the library's
   // ready files (PDF, DOC, DOCX), or one uploaded in the dialog. It
   // resolves to {id, name, url, contentType, size}, or to null.
-  function pickFile(opts) {
-    opts = opts || {};
-    return new Promise(function (resolve) {
-      var back = document.activeElement;
-      var title = el("h2", { id: "chon-tep-tieu-de", text: opts.title || "Chọn tệp" });
-      var alert = A.alertBox();
-      var body = el("div", { "class": "dialog-body" });
-      var dialog = el("dialog", { "class": "picker", "aria-labelledby": title.id });
-      var closeB = A.button("Đóng", function () { dialog.close(); }, { "class": "close" });
-      dialog.append(el("div", { "class": "dialog-head" }, [title, closeB]), alert, body);
-      var result = null;
-      dialog.addEventListener("close", function () {
-        dialog.remove();
-        if (back && back.focus) back.focus();
-        resolve(result);
-      });
-      var lib = library(body, alert, function (m) { result = pickedFile(m); dialog.close(); }, true);
-      document.body.append(dialog);
-      dialog.showModal();
-      lib.search.focus();
-      lib.load();
-    });
-  }
+  function pickFile(opts) { return picker(opts, "chon-tep-tieu-de", "Chọn tệp", true, pickedFile); }
   C.pickFile = pickFile;
   C.sizeText = sizeText;
 
