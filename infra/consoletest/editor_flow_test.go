@@ -56,6 +56,7 @@ func TestWriteSubmitPublish(t *testing.T) {
 	selectText(t, p, "lịch", "lịch")
 	tool("Chèn liên kết")
 	answer(t, p, map[string]string{"href": "https://hoian.gov.vn/le-hoi"})
+	waitFor(t, p, `[...document.querySelectorAll("#noi-dung-bai a")].some(a => a.textContent === "lịch")`, "the link on lịch")
 	selectText(t, p, "Phố đi bộ", "Chợ đêm")
 	tool("Danh sách dấu chấm")
 

@@ -102,7 +102,15 @@
       buttons.push({ node: b, pressed: pressed });
       return b;
     }
+    // at is the body's selection when a tool that asks first was pressed:
+    // what the tool applies to once answered, whatever the selection
+    // became while its dialog was open and closing.
+    function at() {
+      var r = editor.getSelection();
+      return function () { if (r) editor.setSelection(r); };
+    }
     async function insertImage() {
+      var back = at();
       try {
         var item = await pickImage("Chèn ảnh vào bài");
         if (!item) return;
@@ -111,6 +119,7 @@
           { name: "caption", label: "Chú thích dưới ảnh" }
         ], "Chèn ảnh");
         if (!a) return;
+        back();
         editor.insertHTML('<figure><img src="' + escapeHTML(imageURL(item)) + '" alt="' + escapeHTML(a.alt) + '">' +
           (a.caption ? "<figcaption>" + escapeHTML(a.caption) + "</figcaption>" : "") + "</figure><p><br></p>");
         status("Đã chèn ảnh.");
@@ -119,17 +128,21 @@
       }
     }
     async function insertLink() {
+      var back = at();
       var a = await ask("Chèn liên kết", [{ name: "href", label: "Địa chỉ (https://…)", type: "url", required: true }], "Chèn");
       if (!a) return;
       if (!/^(https?:\/\/|mailto:)/i.test(a.href)) return status("Liên kết phải bắt đầu bằng http://, https:// hoặc mailto:.", true);
+      back();
       if (editor.getSelectedText()) editor.makeLink(a.href);
       else editor.insertHTML('<a href="' + escapeHTML(a.href) + '">' + escapeHTML(a.href) + "</a>");
     }
     async function insertVideo() {
+      var back = at();
       var a = await ask("Chèn video YouTube", [{ name: "link", label: "Liên kết YouTube", type: "url", required: true }], "Chèn");
       if (!a) return;
       var src = youTubeEmbed(a.link);
       if (!src) return status("Đây không phải liên kết video YouTube.", true);
+      back();
       editor.insertHTML('<iframe src="' + src + '" title="Video YouTube" allowfullscreen></iframe><p><br></p>');
     }
     var bar = el("div", { role: "toolbar", "aria-label": "Định dạng nội dung", "aria-controls": "noi-dung-bai", "class": "toolbar" }, [
