@@ -50,8 +50,10 @@ func (s *Store) DeleteArticle(ctx context.Context, a *portal.Article, actor stri
 		if err != nil {
 			return translate(op, err)
 		}
-		for _, x := range d.unmark {
-			addReplacedBy(t, x, "REMOVE replacedBy.#d", map[string]string{"#d": a.ID}, nil)
+		for _, r := range d.unmark {
+			if err := addReplacement(t, r, a.ID, nil); err != nil {
+				return translate(op, err)
+			}
 		}
 	}
 	t.delete(articlePK(a.ID), skArticle, "version = :v", map[string]types.AttributeValue{":v": nv(a.Version)}, errStale)

@@ -46,67 +46,101 @@ type claimItem struct {
 	Number string `dynamodbav:"number"`
 }
 
+// skReplacedBy is, under ART#<id>, the record of the published documents
+// that replace document id: replacedBy (id → reference) and rbRev, which
+// every change of it increments. It is kept whether or not id is
+// published, so that id's (re)publishing writes it onto its published
+// items; while id is published, the same change is made on those items.
+const skReplacedBy = "REPLACEDBY"
+
+// replacedRecord is the ART#<id>/REPLACEDBY item.
+type replacedRecord struct {
+	PK         string                        `dynamodbav:"PK"`
+	SK         string                        `dynamodbav:"SK"`
+	ReplacedBy map[string]portal.DocumentRef `dynamodbav:"replacedBy"`
+	Rev        int                           `dynamodbav:"rbRev"`
+}
+
+// replacedDoc is a document whose record a save changes: its working copy
+// and its record, as read (Rev 0: no record yet).
+type replacedDoc struct {
+	x   *portal.Article
+	rec replacedRecord
+}
+
 // documentWrites is what a save of a document writes besides an article's
 // items, with what it read to decide it.
 type documentWrites struct {
-	// replacedBy is the map the published items are written with: carried
-	// over from the version they replace (rbOld, as read, conditions the
-	// write so that a concurrent replacement is not lost).
+	// replacedBy is the map a publishing save writes its published items
+	// with: its record as read at ownRev, which the transaction checks is
+	// unchanged, so that a replacement published meanwhile is not lost.
 	replacedBy map[string]portal.DocumentRef
-	rbOld      types.AttributeValue
-	republish  bool
-	// mark are the published documents this one now replaces; unmark those
-	// it no longer does (their working copies, as read).
-	mark, unmark []*portal.Article
+	ownRev     int
+	publishing bool
+	// mark are the documents this one now replaces; unmark those it no
+	// longer does.
+	mark, unmark []replacedDoc
+}
+
+// replacedRecord reads document id's record (consistent).
+func (s *Store) replacedRecord(ctx context.Context, id string) (replacedRecord, error) {
+	rec := replacedRecord{PK: articlePK(id), SK: skReplacedBy}
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(rec.PK, rec.SK), ConsistentRead: aws.Bool(true)})
+	if err != nil || out.Item == nil {
+		return rec, err
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, &rec); err != nil {
+		return rec, fmt.Errorf("unmarshal %s/%s: %w", rec.PK, rec.SK, err)
+	}
+	return rec, nil
 }
 
 // documentWrites reads what the save of document a needs beyond its own
-// items: the replacements its published copy carries over and the documents
-// whose replacedBy changes.
+// items: when it publishes, its own record of replacements; the documents
+// whose record changes — those its published version replaces, when it
+// publishes, and those its previously published version replaced and this
+// one does not (unpublishing, archiving, deleting: all of them).
 func (s *Store) documentWrites(ctx context.Context, b, a *portal.Article, plan portal.PublicationPlan) (*documentWrites, error) {
 	d := &documentWrites{replacedBy: map[string]portal.DocumentRef{}}
-	wasPublic := b != nil && b.PublishedSlug != "" && b.PublishedDocument != nil
-	if plan.Publish && wasPublic {
-		d.republish = true
-		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-			TableName: &s.table, Key: key(articlePK(a.ID), portal.DocumentListAll), ConsistentRead: aws.Bool(true),
-			ProjectionExpression: aws.String("replacedBy"),
-		})
+	if plan.Publish {
+		rec, err := s.replacedRecord(ctx, a.ID)
 		if err != nil {
 			return nil, err
 		}
-		if v, ok := out.Item["replacedBy"]; ok {
-			d.rbOld = v
-			if err := attributevalue.Unmarshal(v, &d.replacedBy); err != nil {
-				return nil, fmt.Errorf("unmarshal replacedBy of %s: %w", a.ID, err)
-			}
+		d.publishing, d.ownRev = true, rec.Rev
+		if rec.ReplacedBy != nil {
+			d.replacedBy = rec.ReplacedBy
 		}
 	}
 	var before, after []string
-	if wasPublic {
+	if b != nil && b.PublishedSlug != "" && b.PublishedDocument != nil {
 		before = b.PublishedDocument.Replaces
 	}
 	if a.PublishedSlug != "" && a.PublishedDocument != nil {
 		after = a.PublishedDocument.Replaces
 	}
-	read := func(id string) (*portal.Article, error) {
+	read := func(id string) (*replacedDoc, error) {
 		x, err := s.ArticleByID(ctx, id)
-		if portal.ErrorCode(err) == portal.ENOTFOUND {
-			return nil, nil
+		if portal.ErrorCode(err) == portal.ENOTFOUND || err == nil && !x.IsDocument() {
+			return nil, nil // deleted since: nothing shows its state
 		}
-		if err != nil || x.PublishedSlug == "" || x.PublishedDocument == nil {
-			return nil, err // not public: nothing shows its state
+		if err != nil {
+			return nil, err
 		}
-		return x, nil
+		rec, err := s.replacedRecord(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return &replacedDoc{x: x, rec: rec}, nil
 	}
 	if plan.Publish {
 		for _, id := range after {
-			x, err := read(id)
+			r, err := read(id)
 			if err != nil {
 				return nil, err
 			}
-			if x != nil {
-				d.mark = append(d.mark, x)
+			if r != nil {
+				d.mark = append(d.mark, *r)
 			}
 		}
 	}
@@ -114,16 +148,20 @@ func (s *Store) documentWrites(ctx context.Context, b, a *portal.Article, plan p
 		if slices.Contains(after, id) {
 			continue
 		}
-		x, err := read(id)
+		r, err := read(id)
 		if err != nil {
 			return nil, err
 		}
-		if x != nil {
-			d.unmark = append(d.unmark, x)
+		if r != nil {
+			d.unmark = append(d.unmark, *r)
 		}
 	}
 	return d, nil
 }
+
+// errReplacedMeanwhile is a publish that lost the race with a replacing
+// document's publish or withdrawal.
+var errReplacedMeanwhile = portal.Errorf(portal.ECONFLICT, "A document replacing this one was published or withdrawn meanwhile; publish again.")
 
 // addListEntry adds document a's entry in list l: the published summary,
 // or for DOCLIST#ALL the whole published document, ordered by date of issue.
@@ -136,15 +174,6 @@ func (d *documentWrites) addListEntry(t *tx, base articleItem, a *portal.Article
 	e.PK, e.SK = articlePK(a.ID), l
 	e.GSI1PK, e.GSI1SK = l, string(a.Document.IssuedOn)+"#"+a.ID
 	e.ReplacedBy = d.replacedBy
-	if l == portal.DocumentListAll && d.republish {
-		cond := "attribute_not_exists(replacedBy)"
-		var vals map[string]types.AttributeValue
-		if d.rbOld != nil {
-			cond, vals = "replacedBy = :rb", map[string]types.AttributeValue{":rb": d.rbOld}
-		}
-		return t.putDoc(e, true, cond, nil, vals, portal.Errorf(portal.ECONFLICT,
-			"A document replacing this one was published or withdrawn meanwhile; publish again."))
-	}
 	return t.putDoc(e, true, "", nil, nil, nil)
 }
 
@@ -177,6 +206,11 @@ func (d *documentWrites) add(t *tx, b, a *portal.Article) error {
 			return err
 		}
 	}
+	if d.publishing {
+		// The replacements written onto the published items are the record's
+		// as read.
+		addRevCheck(t, a.ID, d.ownRev, errReplacedMeanwhile)
+	}
 	ref := portal.DocumentRef{ID: a.ID, Title: a.Title, Slug: a.PublishedSlug}
 	if a.Document != nil {
 		ref.Number = a.Document.Number
@@ -185,13 +219,62 @@ func (d *documentWrites) add(t *tx, b, a *portal.Article) error {
 	if err != nil {
 		return err
 	}
-	names := map[string]string{"#d": a.ID}
-	for _, x := range d.mark {
-		addReplacedBy(t, x, "SET replacedBy.#d = :ref", names, map[string]types.AttributeValue{":ref": refAV})
+	for _, r := range d.mark {
+		if err := addReplacement(t, r, a.ID, refAV); err != nil {
+			return err
+		}
 	}
-	for _, x := range d.unmark {
-		addReplacedBy(t, x, "REMOVE replacedBy.#d", names, nil)
+	for _, r := range d.unmark {
+		if err := addReplacement(t, r, a.ID, nil); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// addRevCheck checks that document id's record is still at rev (absent
+// for 0).
+func addRevCheck(t *tx, id string, rev int, onFail error) {
+	if rev == 0 {
+		t.check(articlePK(id), skReplacedBy, "attribute_not_exists(PK)", nil, onFail)
+		return
+	}
+	t.check(articlePK(id), skReplacedBy, "rbRev = :rev", map[string]types.AttributeValue{":rev": nv(rev)}, onFail)
+}
+
+// addReplacement records in r's record, and on r's published items while
+// it is published, that document id replaces it (ref) or no longer does
+// (ref nil). The record is conditioned on its revision as read, and r's
+// working copy on the published version read (its lists and slug), so
+// that a concurrent change of either fails this save rather than be lost.
+func addReplacement(t *tx, r replacedDoc, id string, ref types.AttributeValue) error {
+	x := r.x
+	fail := portal.Errorf(portal.ECONFLICT, "Document %s changed meanwhile; save again.", x.Document.Number)
+	names := map[string]string{"#d": id}
+	switch {
+	case ref != nil && r.rec.Rev == 0:
+		rec := replacedRecord{PK: articlePK(x.ID), SK: skReplacedBy, Rev: 1}
+		if err := t.put(rec, "attribute_not_exists(PK)", nil, nil, fail); err != nil {
+			return err
+		}
+		t.writes[len(t.writes)-1].Put.Item["replacedBy"] = &types.AttributeValueMemberM{Value: map[string]types.AttributeValue{id: ref}}
+	case ref != nil:
+		t.update(articlePK(x.ID), skReplacedBy, "SET replacedBy.#d = :ref, rbRev = rbRev + :one", "rbRev = :rev", names,
+			map[string]types.AttributeValue{":ref": ref, ":one": nv(1), ":rev": nv(r.rec.Rev)}, fail)
+	case r.rec.Rev > 0:
+		t.update(articlePK(x.ID), skReplacedBy, "REMOVE replacedBy.#d SET rbRev = rbRev + :one", "rbRev = :rev", names,
+			map[string]types.AttributeValue{":one": nv(1), ":rev": nv(r.rec.Rev)}, fail)
+	}
+	if x.PublishedSlug == "" || x.PublishedDocument == nil {
+		t.check(articlePK(x.ID), skArticle, "attribute_exists(PK) AND attribute_not_exists(publishedVersion)", nil, fail)
+		return nil
+	}
+	t.check(articlePK(x.ID), skArticle, "publishedVersion = :pv", map[string]types.AttributeValue{":pv": nv(x.PublishedVersion)}, fail)
+	expr, values := "SET replacedBy.#d = :ref", map[string]types.AttributeValue{":ref": ref}
+	if ref == nil {
+		expr, values = "REMOVE replacedBy.#d", nil
+	}
+	addReplacedBy(t, x, expr, names, values)
 	return nil
 }
 

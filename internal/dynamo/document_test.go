@@ -2,6 +2,7 @@ package dynamo_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -334,6 +335,20 @@ func TestDocumentReplacedBy(t *testing.T) {
 		t.Errorf("after republishing old: replacedBy = %v; want [new]", got)
 	}
 
+	// old is withdrawn, then published again: still replaced (its record
+	// outlives its published items).
+	oldUn, err := old.Unpublish("publisher", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.store.SaveArticle(ctx, portal.ArticleChange{Before: old, After: oldUn, Action: "unpublish", Actor: "publisher", Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	old = h.publish(t, oldUn)
+	if got := replaced(); !slices.Equal(got, []string{"new"}) {
+		t.Errorf("after unpublishing and republishing old: replacedBy = %v; want [new]", got)
+	}
+
 	// new is withdrawn: old is no longer replaced; published again, it is.
 	un, err := nw.Unpublish("publisher", now)
 	if err != nil {
@@ -356,4 +371,70 @@ func TestDocumentReplacedBy(t *testing.T) {
 	if got := replaced(); got != nil {
 		t.Errorf("after deleting new: replacedBy = %v; want none", got)
 	}
+}
+
+// TestDocumentReplacesDraft: a document that replaces a draft marks it
+// when the draft is published later.
+func TestDocumentReplacesDraft(t *testing.T) {
+	h := mustHarness(t)
+	ctx := context.Background()
+	x := h.mustDraft(t, document("x", "01-KH/UBND", "ke-hoach", "UBND tỉnh Quảng Nam", "2019-01-01"))
+	d := document("d", "02-KH/UBND", "ke-hoach", "UBND tỉnh Quảng Nam", "2020-01-01")
+	d.Document.Replaces = []portal.DocumentRef{{ID: "x"}}
+	h.publish(t, h.mustDraft(t, d))
+	h.publish(t, x)
+	got, err := h.store.DocumentByID(ctx, "x", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Document.ReplacedBy) != 1 || got.Document.ReplacedBy[0].ID != "d" || got.Document.ReplacedBy[0].Number != "02-KH/UBND" {
+		t.Errorf("x published after d: replacedBy = %+v; want d", got.Document.ReplacedBy)
+	}
+}
+
+// TestDocumentReplacedByConcurrent: a document published while a document
+// replacing it is published: whichever commits first, the other either
+// sees it or fails (409) — never both succeed with the replacement lost.
+func TestDocumentReplacedByConcurrent(t *testing.T) {
+	h := mustHarness(t)
+	ctx := context.Background()
+	outcomes := map[string]int{}
+	for round := range 8 {
+		xid, did := fmt.Sprintf("x%d", round), fmt.Sprintf("d%d", round)
+		x := h.mustDraft(t, document(xid, fmt.Sprintf("%d-KH/UBND", 100+round), "ke-hoach", "UBND tỉnh Quảng Nam", "2019-01-01"))
+		d := document(did, fmt.Sprintf("%d-KH/UBND", 200+round), "ke-hoach", "UBND tỉnh Quảng Nam", "2020-01-01")
+		d.Document.Replaces = []portal.DocumentRef{{ID: xid}}
+		d = h.mustDraft(t, d)
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, a := range []*portal.Article{x, d} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				b, err := a.Publish(nil, nil, "publisher", now)
+				if err == nil {
+					err = h.store.SaveArticle(ctx, portal.ArticleChange{Before: a, After: b, Action: "publish", Actor: "publisher", Now: now})
+				}
+				errs[i] = err
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil && portal.ErrorCode(err) != portal.ECONFLICT && portal.ErrorCode(err) != portal.EUNAVAILABLE {
+				t.Fatalf("round %d: %v", round, err)
+			}
+		}
+		outcomes[fmt.Sprint(errs[0] == nil, errs[1] == nil)]++
+		if errs[0] != nil || errs[1] != nil {
+			continue
+		}
+		got, err := h.store.DocumentByID(ctx, xid, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Document.ReplacedBy) != 1 || got.Document.ReplacedBy[0].ID != did {
+			t.Errorf("round %d: both published, x's replacedBy = %+v; want %s", round, got.Document.ReplacedBy, did)
+		}
+	}
+	t.Logf("outcomes (x published, d published): %v", outcomes)
 }
