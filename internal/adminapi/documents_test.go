@@ -29,6 +29,8 @@ func TestDocumentInput(t *testing.T) {
 	for _, m := range []*portal.Media{
 		{ID: "anhanhanhanhanh2", Kind: portal.MediaImage, FileName: "anh.png", ContentType: "image/png", Status: portal.MediaReady, URL: "/media/anhanhanhanhanh2/1280"},
 		{ID: "tepchuaxongtep22", Kind: portal.MediaFile, FileName: "cho.pdf", ContentType: "application/pdf", Status: portal.MediaPending},
+		// An HTML page named .pdf: the processor found it is no PDF.
+		{ID: "tepgiamaotep2222", Kind: portal.MediaFile, FileName: "quyet-dinh.pdf", ContentType: "application/pdf", Status: portal.MediaRejected, Reason: "The file is HTML, not a PDF."},
 	} {
 		m.CreatedAt, m.UpdatedAt = now, now
 		if err := e.store.CreateMedia(ctx, m); err != nil {
@@ -55,6 +57,7 @@ func TestDocumentInput(t *testing.T) {
 		{"replacedBy is the store's", doc("15-TB/TU", "2026-11-20", `,"replacedBy":["vb0004bctu2020"]`), 400},
 		{"an image attached", doc("15-TB/TU", "2026-11-20", `,"attachments":["anhanhanhanhanh2"]`), 400},
 		{"a file not ready", doc("15-TB/TU", "2026-11-20", `,"attachments":["tepchuaxongtep22"]`), 400},
+		{"a file that is not what its name says", doc("15-TB/TU", "2026-11-20", `,"attachments":["tepgiamaotep2222"]`), 400},
 		{"no such file", doc("15-TB/TU", "2026-11-20", `,"attachments":["khongcotepnay222"]`), 400},
 		{"link to a news article", doc("15-TB/TU", "2026-11-20", `,"related":["a7k2m9q4x1"]`), 400},
 		{"link to nothing", doc("15-TB/TU", "2026-11-20", `,"replaces":["khong-co"]`), 400},
