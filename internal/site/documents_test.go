@@ -670,8 +670,9 @@ func TestArticleSourceLink(t *testing.T) {
 
 // TestDocumentFeed parses /van-ban/rss.xml: the visible documents, newest
 // issued first, each linking its page; and holds that no document is in
-// the news: the site's and categories' feeds, the sitemap, the home page
-// and most read link none.
+// the news: the site's and categories' feeds, the home page and most read
+// link none. The sitemap lists the visible ones, not a draft or a
+// scheduled one.
 func TestDocumentFeed(t *testing.T) {
 	e := mustEnv(t, 0)
 	f := seed(t, e.store)
@@ -700,7 +701,18 @@ func TestDocumentFeed(t *testing.T) {
 	}
 
 	documents := append(slices.Clone(d.visible), d.draft, d.scheduled)
-	for _, target := range []string{"/", "/rss.xml", "/chuyen-muc/" + demoCat, "/chuyen-muc/" + demoCat + "/rss.xml", "/sitemap.xml", "/doc-nhieu?ky=ngay"} {
+	sitemap := e.get(t, "/sitemap.xml").Body
+	for _, s := range d.visible {
+		if !strings.Contains(sitemap, "<loc>"+base+"/van-ban/"+s+"</loc>") {
+			t.Errorf("the sitemap lacks document %s", s)
+		}
+	}
+	for _, s := range []string{d.draft, d.scheduled} {
+		if strings.Contains(sitemap, "/"+s+"<") {
+			t.Errorf("the sitemap lists %s, which readers cannot see", s)
+		}
+	}
+	for _, target := range []string{"/", "/rss.xml", "/chuyen-muc/" + demoCat, "/chuyen-muc/" + demoCat + "/rss.xml", "/doc-nhieu?ky=ngay"} {
 		t.Run(target, func(t *testing.T) {
 			resp := e.get(t, target)
 			if resp.StatusCode != 200 {

@@ -19,6 +19,9 @@ const (
 	// engines find older articles through the category pages; a portal that
 	// needs more moves to a sitemap index.
 	sitemapArticles = 1000
+	// sitemapDocuments bounds the documents it lists, newest issued first;
+	// older ones are found through /van-ban's filters.
+	sitemapDocuments = 1000
 )
 
 type rss struct {
@@ -169,6 +172,25 @@ func (h *Handler) sitemap(ctx context.Context, req apigw.Request) apigw.Response
 	if err != nil {
 		return h.failed(ctx, req, err)
 	}
+	docs, err := h.cache.get(ctx, "sitemap-documents", func(ctx context.Context) (any, error) {
+		var all []portal.Article
+		q := portal.DocumentQuery{Limit: portal.MaxLimit, Now: h.now()}
+		for len(all) < sitemapDocuments {
+			items, next, err := h.store.Documents(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, items...)
+			if next == "" {
+				break
+			}
+			q.Cursor = next
+		}
+		return all, nil
+	})
+	if err != nil {
+		return h.failed(ctx, req, err)
+	}
 	cats, err := h.categories(ctx)
 	if err != nil {
 		return h.failed(ctx, req, err)
@@ -198,8 +220,12 @@ func (h *Handler) sitemap(ctx context.Context, req apigw.Request) apigw.Response
 	for _, c := range cats {
 		set.URLs = append(set.URLs, sitemapURL{Loc: base + "/chuyen-muc/" + c.Slug, LastMod: w3c(lastmod[c.ID])})
 	}
-	set.URLs = append(set.URLs, sitemapURL{Loc: base + "/van-ban"}) // the documents' list; documents are not news
+	set.URLs = append(set.URLs, sitemapURL{Loc: base + "/van-ban"}) // the documents' list
 	set.URLs = append(set.URLs, articles...)
+	// Each published document's page: citizens search for them by number.
+	for _, d := range visible(docs.([]portal.Article), h.now()) {
+		set.URLs = append(set.URLs, sitemapURL{Loc: base + "/van-ban/" + d.Slug, LastMod: w3c(d.UpdatedAt)})
+	}
 	body, err := xml.MarshalIndent(set, "", " ")
 	if err != nil {
 		return h.errorPage(ctx, req, http.StatusInternalServerError, err)

@@ -104,8 +104,9 @@ type sitemapDoc struct {
 }
 
 // TestSitemap checks /sitemap.xml against the sitemaps.org protocol and
-// that it names the home page, every category, the documents' list and
-// every visible article, and nothing else; and that robots.txt names it.
+// that it names the home page, every category, the documents' list, every
+// visible article and every published document, and nothing else; and
+// that robots.txt names it.
 func TestSitemap(t *testing.T) {
 	e := mustEnv(t, 0)
 	f := seed(t, e.store)
@@ -141,6 +142,13 @@ func TestSitemap(t *testing.T) {
 	}
 	for _, s := range f.visible {
 		want = append(want, base+"/bai-viet/"+s)
+	}
+	docs, err := c.DocumentsAt(time.Now(), "/media")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range docs {
+		want = append(want, base+"/van-ban/"+d.Slug)
 	}
 	slices.Sort(got)
 	slices.Sort(want)
