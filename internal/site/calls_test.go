@@ -42,8 +42,8 @@ func TestDynamoDBCalls(t *testing.T) {
 		{"category feed", "/chuyen-muc/" + demoCat + "/rss.xml", 2, map[string]int{"Query": 1}},
 		{"most read", "/doc-nhieu?ky=ngay", sidebar + 2, map[string]int{}}, // + the day's most read
 		{"poll", "/binh-chon/" + demoPoll, sidebar + 1, map[string]int{"BatchGetItem": 1}},
-		{"feed", "/rss.xml", 2, map[string]int{"Query": 1}}, // the list, the categories' names
-		{"sitemap", "/sitemap.xml", 3, map[string]int{}}, // the articles, the documents, the categories' names
+		{"feed", "/rss.xml", 2, map[string]int{"Query": 1}},                // the list, the categories' names
+		{"sitemap", "/sitemap.xml", 3, map[string]int{}},                   // the articles, the documents, the categories' names
 		{"documents", "/van-ban", sidebar + 1, map[string]int{"Query": 1}}, // + its page of documents
 		{"documents by type and year", "/van-ban?loai=quyet-dinh&nam=2026", sidebar + 1, map[string]int{"Query": 1}},
 		{"documents by issuer and field", "/van-ban?co-quan=Tinh+uy+Quang+Nam&linh-vuc=xay-dung-dang", sidebar + 1, map[string]int{"Query": 1}},
