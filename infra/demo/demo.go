@@ -156,7 +156,7 @@ func (c *Content) DocumentsAt(now time.Time, mediaBase string) ([]*portal.Articl
 			if !ok {
 				return nil, fmt.Errorf("document %s: related %s is not listed before it", d.ID, id)
 			}
-			meta.Related = append(meta.Related, portal.DocumentRef{ID: r.ID, Number: r.Document.Number, Title: r.Title, Slug: r.Slug})
+			meta.Related = append(meta.Related, r.DocumentRef(r.Slug))
 		}
 		if d.Attachment != nil {
 			for _, f := range fs {
@@ -186,7 +186,8 @@ func sourceDocument(source string, docs []*portal.Article) *portal.DocumentRef {
 	}
 	for _, d := range docs {
 		if d.Document.NumberKey == key && (year == "" || d.Document.Year() == year) {
-			return &portal.DocumentRef{ID: d.ID, Number: d.Document.Number, Title: d.Title, Slug: d.Slug}
+			ref := d.DocumentRef(d.Slug)
+			return &ref
 		}
 	}
 	return nil

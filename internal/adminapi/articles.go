@@ -331,7 +331,7 @@ func (h *Handler) publish(ctx context.Context, r *request) apigw.Response {
 			if err != nil {
 				return nil, err
 			}
-			b.SourceDocument, err = SourceDocument(ctx, h.store, b, r.now)
+			b.SourceDocument, err = articleinput.SourceDocument(ctx, h.store, b, r.now)
 			return b, err
 		})
 	})

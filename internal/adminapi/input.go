@@ -4,7 +4,6 @@ import (
 	"context"
 	"strconv"
 	"strings"
-	"time"
 
 	"eportal/internal/apigw"
 	"eportal/internal/articleinput"
@@ -50,21 +49,8 @@ func (h *Handler) edit(ctx context.Context, in *articleinput.Input, self string)
 // never self), and refuses a "replaces" link that would make self replace
 // itself through a chain. Everything it refuses is EINVALID.
 func (h *Handler) resolveDocument(ctx context.Context, d *portal.DocumentMeta, self string) error {
-	for i, f := range d.Attachments {
-		m, err := h.store.Media(ctx, f.ID)
-		if portal.ErrorCode(err) == portal.ENOTFOUND {
-			return invalid("document.attachments: media %s does not exist.", f.ID)
-		}
-		if err != nil {
-			return err
-		}
-		if m.Kind != portal.MediaFile {
-			return invalid("document.attachments: media %s is an image; attach a PDF, DOC or DOCX file.", f.ID)
-		}
-		if m.Status != portal.MediaReady {
-			return invalid("document.attachments: file %s (%s) is %s, not ready.", f.ID, m.FileName, m.Status)
-		}
-		d.Attachments[i] = portal.Attachment{ID: m.ID, Name: m.FileName, URL: m.URL, ContentType: m.ContentType, Size: m.Size}
+	if err := articleinput.ResolveAttachments(ctx, h.store, d); err != nil {
+		return err
 	}
 	docs := map[string]*portal.Article{}
 	read := func(id string) (*portal.Article, error) {
@@ -90,7 +76,7 @@ func (h *Handler) resolveDocument(ctx context.Context, d *portal.DocumentMeta, s
 			if err != nil {
 				return err
 			}
-			refs[i] = portal.DocumentRef{ID: a.ID, Number: a.Document.Number, Title: a.Title, Slug: a.PublishedSlug}
+			refs[i] = a.DocumentRef(a.PublishedSlug)
 		}
 	}
 	if self == "" {
@@ -161,29 +147,4 @@ func noBody(req apigw.Request) error {
 	}
 	var empty struct{}
 	return apigw.DecodeJSON(req, &empty)
-}
-
-// DocumentFinder finds published documents (dynamo.Store).
-type DocumentFinder interface {
-	Documents(ctx context.Context, q portal.DocumentQuery) ([]portal.Article, string, error)
-}
-
-// SourceDocument returns the published document a news article's source
-// names (portal.SourceDocument), found with one query of the number's list,
-// or nil: the reference readers' copy links to. Publishing and the demo
-// content call it.
-func SourceDocument(ctx context.Context, store DocumentFinder, a *portal.Article, now time.Time) (*portal.DocumentRef, error) {
-	if a.IsDocument() {
-		return nil, nil
-	}
-	key, year, ok := portal.SourceDocument(a.Source)
-	if !ok {
-		return nil, nil
-	}
-	docs, _, err := store.Documents(ctx, portal.DocumentQuery{Number: key, Year: year, Limit: 1, Now: now})
-	if err != nil || len(docs) == 0 {
-		return nil, err
-	}
-	d := docs[0]
-	return &portal.DocumentRef{ID: d.ID, Number: d.Document.Number, Title: d.Title, Slug: d.Slug}, nil
 }

@@ -211,11 +211,7 @@ func (d *documentWrites) add(t *tx, b, a *portal.Article) error {
 		// as read.
 		addRevCheck(t, a.ID, d.ownRev, errReplacedMeanwhile)
 	}
-	ref := portal.DocumentRef{ID: a.ID, Title: a.Title, Slug: a.PublishedSlug}
-	if a.Document != nil {
-		ref.Number = a.Document.Number
-	}
-	refAV, err := attributevalue.Marshal(ref)
+	refAV, err := attributevalue.Marshal(a.DocumentRef(a.PublishedSlug))
 	if err != nil {
 		return err
 	}

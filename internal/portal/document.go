@@ -459,3 +459,13 @@ func SourceDocument(source string) (numberKey, year string, ok bool) {
 	}
 	return key, year, true
 }
+
+// DocumentRef is a reference to document a whose page is at slug (its
+// published slug; empty when it has none): what links to it store.
+func (a *Article) DocumentRef(slug string) DocumentRef {
+	r := DocumentRef{ID: a.ID, Title: a.Title, Slug: slug}
+	if a.Document != nil {
+		r.Number = a.Document.Number
+	}
+	return r
+}

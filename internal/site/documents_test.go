@@ -15,8 +15,8 @@ import (
 	"golang.org/x/net/html"
 
 	"eportal/infra/demo"
-	"eportal/internal/adminapi"
 	"eportal/internal/apigw"
+	"eportal/internal/articleinput"
 	"eportal/internal/dynamo"
 	"eportal/internal/portal"
 	"eportal/internal/site"
@@ -49,7 +49,7 @@ const docIssuer = "Ủy ban nhân dân tỉnh Quảng Nam"
 // another, expired, not yet in force), a draft and a scheduled one issued
 // after all of them (so that one leaking would top every list), and a news
 // article whose source names the document in force, published as the admin
-// API publishes it (its source resolved by adminapi.SourceDocument).
+// API publishes it (its source resolved by articleinput.SourceDocument).
 func seedDocuments(t *testing.T, s *dynamo.Store) docFixture {
 	t.Helper()
 	ctx := context.Background()
@@ -114,7 +114,7 @@ func seedDocuments(t *testing.T, s *dynamo.Store) docFixture {
 		Source: "Quyết định số 12/QĐ-UBND, ngày 02/03/2026 của UBND tỉnh", Status: portal.StatusPublished, PublishAt: at(-6 * time.Hour),
 		CreatedAt: now.Add(-72 * time.Hour), UpdatedAt: now.Add(-72 * time.Hour), Version: 1}
 	var err error
-	if art.SourceDocument, err = adminapi.SourceDocument(ctx, s, art, now.Add(-time.Hour)); err != nil || art.SourceDocument == nil {
+	if art.SourceDocument, err = articleinput.SourceDocument(ctx, s, art, now.Add(-time.Hour)); err != nil || art.SourceDocument == nil {
 		t.Fatalf("the source's document: %v, %v", art.SourceDocument, err)
 	}
 	create(art)

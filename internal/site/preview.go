@@ -75,7 +75,7 @@ func (h *Handler) preview(ctx context.Context, req apigw.Request) apigw.Response
 		data.NoIndex = true
 		return h.render(ctx, req, "document", http.StatusOK, apigw.NoStore, data)
 	}
-	a.SourceDocument = h.sourceDocument(ctx, a.Source, now)
+	a.SourceDocument = h.sourceDocument(ctx, a, now)
 	side, nav := h.sidebar(ctx)
 	base := h.baseURL(req)
 	c, crumbs := h.articleContent(ctx, base, a)
@@ -85,46 +85,28 @@ func (h *Handler) preview(ctx context.Context, req apigw.Request) apigw.Response
 }
 
 // sourceDocument finds the published document a source names, as publishing
-// does (adminapi.SourceDocument), so that the preview's "Nguồn" links where
+// does (articleinput.SourceDocument), so that the preview's "Nguồn" links where
 // the published article's will: one Query of the number's list, only when
 // the source names a number. Best effort: when it cannot be read, the
 // source stays text.
-func (h *Handler) sourceDocument(ctx context.Context, source string, now time.Time) *portal.DocumentRef {
-	key, year, ok := portal.SourceDocument(source)
-	if !ok {
-		return nil
-	}
-	docs, _, err := h.store.Documents(ctx, portal.DocumentQuery{Number: key, Year: year, Limit: 1, Now: now})
+func (h *Handler) sourceDocument(ctx context.Context, a *portal.Article, now time.Time) *portal.DocumentRef {
+	ref, err := articleinput.SourceDocument(ctx, h.store, a, now)
 	if err != nil {
 		h.log.WarnContext(ctx, "preview: source document left unlinked", "err", err)
 		return nil
 	}
-	if len(docs) == 0 || docs[0].Document == nil {
-		return nil
-	}
-	d := docs[0]
-	return &portal.DocumentRef{ID: d.ID, Number: d.Document.Number, Title: d.Title, Slug: d.Slug}
+	return ref
 }
 
 // previewDocument fills in d's attachments and links as the save resolves
-// them (adminapi): each attachment must be a ready file of the media
-// library (EINVALID otherwise, as the save answers); a linked document is
+// them (adminapi): each attachment a ready file of the media library
+// (articleinput.ResolveAttachments, EINVALID otherwise, as for a save); a linked document is
 // named as readers will see it when it is published, and by its id when it
 // is not (the save checks it exists). One GetItem each, at most
 // MaxDocumentAttachments + 3 × MaxDocumentLinks.
 func (h *Handler) previewDocument(ctx context.Context, d *portal.DocumentMeta, now time.Time) error {
-	for i, at := range d.Attachments {
-		m, err := h.store.Media(ctx, at.ID)
-		if portal.ErrorCode(err) == portal.ENOTFOUND {
-			return portal.Errorf(portal.EINVALID, "document.attachments: media %s does not exist.", at.ID)
-		}
-		if err != nil {
-			return err
-		}
-		if m.Kind != portal.MediaFile || m.Status != portal.MediaReady {
-			return portal.Errorf(portal.EINVALID, "document.attachments: media %s is not a ready PDF, DOC or DOCX file.", at.ID)
-		}
-		d.Attachments[i] = portal.Attachment{ID: m.ID, Name: m.FileName, URL: m.URL, ContentType: m.ContentType, Size: m.Size}
+	if err := articleinput.ResolveAttachments(ctx, h.store, d); err != nil {
+		return err
 	}
 	for _, refs := range [][]portal.DocumentRef{d.Replaces, d.Amends, d.Related} {
 		for i, r := range refs {
@@ -135,7 +117,7 @@ func (h *Handler) previewDocument(ctx context.Context, d *portal.DocumentMeta, n
 			case err != nil:
 				return err
 			case x.Document != nil:
-				refs[i] = portal.DocumentRef{ID: x.ID, Number: x.Document.Number, Title: x.Title, Slug: x.Slug}
+				refs[i] = x.DocumentRef(x.Slug)
 			}
 		}
 	}
