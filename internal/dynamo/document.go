@@ -270,19 +270,13 @@ func addReplacement(t *tx, r replacedDoc, id string, ref types.AttributeValue) e
 	if ref == nil {
 		expr, values = "REMOVE replacedBy.#d", nil
 	}
-	addReplacedBy(t, x, expr, names, values)
-	return nil
-}
-
-// addReplacedBy applies expr to every published item of document x: its
-// published copy and its list entries, each on condition that it is still
-// a published document's item.
-func addReplacedBy(t *tx, x *portal.Article, expr string, names map[string]string, values map[string]types.AttributeValue) {
-	fail := portal.Errorf(portal.ECONFLICT, "Document %s changed meanwhile; save again.", x.Document.Number)
+	// Every published item of x: its published copy and its list entries,
+	// each on condition that it is still a published document's item.
 	t.update(publicPK(x.PublishedSlug), skPublic, expr, "attribute_exists(replacedBy)", names, values, fail)
 	for _, l := range x.PublishedDocument.Lists {
 		t.update(articlePK(x.ID), l, expr, "attribute_exists(replacedBy)", names, values, fail)
 	}
+	return nil
 }
 
 // putDoc is put, and for a published document's item (doc) makes sure the
